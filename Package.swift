@@ -1,0 +1,72 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [.swiftLanguageMode(.v6)]
+
+let package = Package(
+    name: "kioskd",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "kioskd", targets: ["kioskd"]),
+        .executable(name: "kioskctl", targets: ["kioskctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        // System libraries (Debian -dev packages, installed by scripts/setup).
+        .systemLibrary(name: "CSystemd", path: "Sources/CSystemd", providers: [.apt(["libsystemd-dev"])]),
+
+        // Pure domain rules: no I/O, Foundation only.
+        .target(name: "KioskCore", swiftSettings: strict),
+        // TOML configuration -> KioskCore.HallConfig, with file:line:key errors.
+        .target(name: "KioskConfig", dependencies: [
+            "KioskCore", .product(name: "TOMLKit", package: "TOMLKit"),
+        ], swiftSettings: strict),
+        // The Store protocol and its SQLite backend.
+        .target(name: "KioskStore", dependencies: [
+            "KioskCore", .product(name: "GRDB", package: "GRDB.swift"),
+        ], swiftSettings: strict),
+        // Device drivers, transports and the registry (simulated drivers for now).
+        .target(name: "KioskDevices", dependencies: ["KioskCore"], swiftSettings: strict),
+        // Wire types of the Unix-socket JSON-RPC protocol.
+        .target(name: "KioskProtocol", dependencies: ["KioskCore"], swiftSettings: strict),
+        // The daemon: hall services, event bus, socket server, lifecycle.
+        .target(name: "KioskDaemon", dependencies: [
+            "KioskCore", "KioskConfig", "KioskStore", "KioskDevices", "KioskProtocol", "CSystemd",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
+        // A small blocking client used by kioskctl, tests and benchmarks.
+        .target(name: "KioskClient", dependencies: ["KioskProtocol"], swiftSettings: strict),
+
+        .executableTarget(name: "kioskd", dependencies: [
+            "KioskDaemon",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: strict),
+        .executableTarget(name: "kioskctl", dependencies: [
+            "KioskClient", "KioskProtocol",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: strict),
+        .executableTarget(name: "kiosk-bench", dependencies: [
+            "KioskClient", "KioskProtocol",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Benchmarks/kiosk-bench", swiftSettings: strict),
+
+        .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], swiftSettings: strict),
+        .testTarget(name: "KioskConfigTests", dependencies: ["KioskConfig"], swiftSettings: strict),
+        .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore"], swiftSettings: strict),
+        .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices"], swiftSettings: strict),
+        .testTarget(name: "KioskDaemonTests", dependencies: ["KioskDaemon"], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: ["KioskClient", "KioskProtocol"], swiftSettings: strict),
+    ]
+)

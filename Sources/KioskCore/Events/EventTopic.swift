@@ -1,0 +1,33 @@
+/// Event topics (contract). A subscription pattern ending in `*` matches a prefix:
+/// `ticket.*` matches `ticket.called`; `*` matches everything.
+public enum EventTopic {
+    public static let ticketIssued = "ticket.issued"
+    public static let ticketCalled = "ticket.called"
+    public static let ticketRecalled = "ticket.recalled"
+    public static let ticketStarted = "ticket.started"
+    public static let ticketFinished = "ticket.finished"
+    public static let ticketNoShow = "ticket.no_show"
+    public static let ticketRequeued = "ticket.requeued"
+    public static let ticketTransferred = "ticket.transferred"
+    public static let ticketCancelled = "ticket.cancelled"
+    public static let windowOpened = "window.opened"
+    public static let windowPaused = "window.paused"
+    public static let windowClosed = "window.closed"
+    public static let queueAlert = "queue.alert"
+    public static let evaluationSubmitted = "evaluation.submitted"
+    public static let deviceStatus = "device.status"
+    public static let deviceAdded = "device.added"
+    public static let deviceRemoved = "device.removed"
+    public static let idcardPresented = "idcard.presented"
+    public static let dayRolledOver = "day.rolled_over"
+    public static let configReloaded = "config.reloaded"
+
+    public static func matches(_ pattern: String, _ topic: String) -> Bool {
+        if pattern.hasSuffix("*") { return topic.hasPrefix(pattern.dropLast()) }
+        return pattern == topic
+    }
+
+    public static func matches(any patterns: [String], _ topic: String) -> Bool {
+        patterns.contains { matches($0, topic) }
+    }
+}
