@@ -39,10 +39,11 @@ let package = Package(
         .target(name: "KioskProtocol", dependencies: ["KioskCore"], swiftSettings: strict),
         // The daemon: hall services, event bus, socket server, lifecycle.
         .target(name: "KioskDaemon", dependencies: [
-            "KioskCore", "KioskConfig", "KioskStore", "KioskDevices", "KioskProtocol", "CSystemd",
+            "KioskCore", "KioskStore", "KioskProtocol", "CSystemd", // TEMP-DEPS
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Crypto", package: "swift-crypto"),
         ], swiftSettings: strict),
@@ -50,7 +51,8 @@ let package = Package(
         .target(name: "KioskClient", dependencies: ["KioskProtocol"], swiftSettings: strict),
 
         .executableTarget(name: "kioskd", dependencies: [
-            "KioskDaemon",
+            "KioskDaemon", "KioskConfig",
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "kioskctl", dependencies: [

@@ -1,0 +1,88 @@
+import Foundation
+import KioskCore
+import KioskStore
+import Synchronization
+
+/// Fans committed events out to live subscribers. It never waits for one: a subscriber whose
+/// delivery closure reports it is full is dropped (and its connection cut off by its owner).
+/// Events arrive from the store's commit hook in commit order, so `seq` is increasing here.
+public final class EventBus: Sendable {
+    public typealias Deliver = @Sendable (StoredEvent, String) -> Bool
+
+    struct Subscriber {
+        var patterns: [String]
+        var deliver: Deliver
+        /// Highest seq handed to this subscriber (replayed or live); older ones are skipped.
+        var lastSeq: Int64
+        /// Live delivery starts once replay has caught up.
+        var live: Bool
+    }
+
+    struct State {
+        var subscribers: [UInt64: Subscriber] = [:]
+        var nextId: UInt64 = 1
+        var lastPublished: Int64 = 0
+        var dropped: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+    private let timeZone: TimeZone
+
+    public init(timeZone: TimeZone) { self.timeZone = timeZone }
+
+    /// Called by the store after each commit.
+    public func publish(_ events: [StoredEvent]) {
+        state.withLock { s in
+            for e in events {
+                s.lastPublished = max(s.lastPublished, e.seq)
+                var line: String?
+                for (id, var sub) in s.subscribers where sub.live && e.seq > sub.lastSeq {
+                    guard EventTopic.matches(any: sub.patterns, e.topic) else { continue }
+                                    if line == nil { line = EventLine.encode(e, timeZone: timeZone) }
+                    if sub.deliver(e, line!) {
+                        sub.lastSeq = e.seq
+                        s.subscribers[id] = sub
+                    } else {
+                        s.subscribers[id] = nil
+                        s.dropped += 1
+                    }
+                }
+            }
+        }
+    }
+
+    /// Registers a subscriber that is not live yet: its owner replays from the store, then calls
+    /// `goLive` until it returns true.
+    public func subscribe(patterns: [String], after seq: Int64, deliver: @escaping Deliver) -> UInt64 {
+        state.withLock { s in
+            let id = s.nextId
+            s.nextId += 1
+            s.subscribers[id] = Subscriber(patterns: patterns, deliver: deliver, lastSeq: seq, live: false)
+            return id
+        }
+    }
+
+    /// Switches to live delivery if nothing was published after `replayedUpTo`; otherwise returns
+    /// false and the owner replays the newer events from the store first.
+    public func goLive(_ id: UInt64, replayedUpTo seq: Int64) -> Bool {
+        state.withLock { s in
+            guard var sub = s.subscribers[id] else { return true }
+            sub.lastSeq = max(sub.lastSeq, seq)
+            guard s.lastPublished <= sub.lastSeq else {
+                s.subscribers[id] = sub
+                return false
+            }
+            sub.live = true
+            s.subscribers[id] = sub
+            return true
+        }
+    }
+
+    public func unsubscribe(_ id: UInt64) {
+        _ = state.withLock { $0.subscribers.removeValue(forKey: id) }
+    }
+
+    public var subscriberCount: Int { state.withLock { $0.subscribers.count } }
+    /// Subscribers cut off for being too slow, since start.
+    public var droppedCount: UInt64 { state.withLock { $0.dropped } }
+}

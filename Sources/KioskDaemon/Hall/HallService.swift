@@ -1,0 +1,144 @@
+import Foundation
+import KioskCore
+import KioskProtocol
+import KioskStore
+import Logging
+import Synchronization
+
+/// The hall's queues as a service: every queue, window and evaluation operation, each one store
+/// transaction that applies KioskCore's rules and appends its events. Transport-free, so tests
+/// drive it directly with a manual clock; the socket server is one caller among others.
+public final class HallService: Sendable {
+    let store: any Store
+    let clock: any HallClock
+    let persons: PersonKeys
+    let logger: Logger
+    private let configBox: Mutex<HallConfig>
+    let printing: TicketPrinting?
+
+    public init(config: HallConfig, store: any Store, clock: any HallClock, persons: PersonKeys,
+        printing: TicketPrinting? = nil, logger: Logger = Logger(label: "kioskd.hall")) {
+        self.configBox = Mutex(config)
+        self.store = store
+        self.clock = clock
+        self.persons = persons
+        self.printing = printing
+        self.logger = logger
+    }
+
+    public var config: HallConfig { configBox.withLock { $0 } }
+
+    /// Applies a reloaded configuration (categories, windows, access). Settings that need a
+    /// restart (socket, state dir, storage) keep their running values.
+    public func apply(_ new: HallConfig) {
+        configBox.withLock { current in
+            var next = current
+            next.categories = new.categories
+            next.windows = new.windows
+            next.access = new.access
+            next.queue = new.queue
+            next.hall = new.hall
+            current = next
+        }
+    }
+
+    var today: HallDay { config.calendar.day(for: clock.now()) }
+
+    // MARK: lookups shared by the operations
+
+    func category(_ id: String?, in config: HallConfig) throws -> Category {
+        guard let id, !id.isEmpty else { throw RPCError.invalidParams("params.category is required") }
+        guard let c = config.category(id) else {
+            throw KioskError(.notFound, "no category \(id); known: \(config.categories.map(\.id).joined(separator: ", "))")
+        }
+        return c
+    }
+
+    func window(_ id: String, in config: HallConfig) throws -> Window {
+        guard let w = config.window(id) else {
+            throw KioskError(.notFound, "no window \(id); known: \(config.windows.map(\.id).joined(separator: ", "))")
+        }
+        return w
+    }
+
+    static func ticket(_ id: Int64, in r: any StoreReader) throws -> Ticket {
+        guard let t = try r.ticket(id: id) else { throw KioskError(.notFound, "no ticket with id \(id)") }
+        return t
+    }
+
+    /// Appends an event whose `data` is `payload`, in the current transaction.
+    static func emit<P: Encodable>(_ w: any StoreWriter, _ topic: String, _ payload: P, at: Date) throws {
+        try w.appendEvent(topic: topic, at: at, json: JSONCoding.string(payload))
+    }
+
+    // MARK: read methods
+
+    public func ticket(id: Int64?, number: String?, date: String?) async throws -> TicketView {
+        let config = self.config, day = today
+        return try await store.read { r in
+            let t: Ticket
+            if let id {
+                t = try Self.ticket(id, in: r)
+            } else if let number {
+                let d = try date.map(Self.parseDay) ?? day
+                guard let found = try r.ticket(day: d, number: number.uppercased()) else {
+                    throw KioskError(.notFound, "no ticket \(number.uppercased()) on \(d)")
+                }
+                t = found
+            } else {
+                throw RPCError.invalidParams("give params.id or params.number")
+            }
+            return try QueueLens(config: config, reader: r, day: t.day).view(t)
+        }
+    }
+
+    public func waiting(category: String?, window: String?) async throws -> [TicketView] {
+        let config = self.config, day = today
+        if let category { _ = try self.category(category, in: config) }
+        if let window { _ = try self.window(window, in: config) }
+        return try await store.read { r in
+            let cats = category.map { [$0] } ?? (window == nil ? config.categories.map(\.id) : [])
+            let tickets = try r.waitingTickets(day: day, categories: cats, window: window)
+            let lens = QueueLens(config: config, reader: r, day: day)
+            return try tickets.map { try lens.view($0) }.sorted { ($0.ahead ?? 0, $0.id) < ($1.ahead ?? 0, $1.id) }
+        }
+    }
+
+    public struct CategoryStatus: Codable, Sendable {
+        public var id: String
+        public var name: String
+        public var prefix: String
+        public var dailyLimit: Int?
+        public var hours: String
+        public var requiresPrereview: Bool
+        public var open: Bool
+        public var issued: Int
+        public var remaining: Int?
+        public var waiting: Int
+        public var estimatedWaitSeconds: Int
+        public var openWindows: [String]
+    }
+
+    public func categories() async throws -> [CategoryStatus] {
+        let config = self.config, now = clock.now()
+        let day = config.calendar.day(for: now), minute = config.calendar.minuteOfDay(now)
+        return try await store.read { r in
+            let lens = QueueLens(config: config, reader: r, day: day)
+            return try config.categories.map { c in
+                let issued = try r.issuedCount(day: day, category: c.id)
+                let waiting = try r.waitingTickets(day: day, categories: [c.id], window: nil).count
+                return CategoryStatus(
+                    id: c.id, name: c.name, prefix: c.prefix, dailyLimit: c.dailyLimit, hours: c.hours.description,
+                    requiresPrereview: c.requiresPrereview, open: c.hours.isOpen(atMinute: minute), issued: issued,
+                    remaining: c.dailyLimit.map { max(0, $0 - issued) }, waiting: waiting,
+                    estimatedWaitSeconds: try lens.estimate(category: c.id, ahead: waiting),
+                    openWindows: try lens.openWindows(serving: c.id))
+            }
+        }
+    }
+
+    static func parseDay(_ text: String) throws -> HallDay {
+        guard let d = HallDay(validating: text) else { throw RPCError.invalidParams("date must be YYYY-MM-DD, got \(text)") }
+        return d
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import KioskCore
+import KioskProtocol
+import KioskStore
+
+/// Looks at the queue from one ticket: how many will be called before it (`ahead`) and how long
+/// that should take (`estimatedWaitSeconds`). Lanes are computed once per lens and reused.
+final class QueueLens {
+    let config: HallConfig
+    let reader: any StoreReader
+    let day: HallDay
+    private var orders: [CallOrder.Lane: [Int64: Int]] = [:]
+    private var busy: Set<String>?
+    private var states: [String: WindowState]?
+
+    init(config: HallConfig, reader: any StoreReader, day: HallDay) {
+        self.config = config
+        self.reader = reader
+        self.day = day
+    }
+
+    static func laneKey(_ lane: CallOrder.Lane) -> String {
+        switch lane {
+        case .window(let w): "window:\(w)"
+        case .category(let c): "category:\(c)"
+        }
+    }
+
+    /// Position of a waiting ticket in its lane's call order.
+    func ahead(of t: Ticket) throws -> Int {
+        let lane = CallOrder.lane(of: t)
+        if orders[lane] == nil {
+            let tickets: [Ticket]
+            switch lane {
+            case .window(let w): tickets = try reader.waitingTickets(day: t.day, categories: [], window: w)
+            case .category(let c): tickets = try reader.waitingTickets(day: t.day, categories: [c], window: nil)
+            }
+            let run = try reader.laneRun(day: t.day, lane: Self.laneKey(lane))
+            let order = CallOrder.order(of: tickets, priorityRun: run, burst: config.queue.priorityBurst)
+            orders[lane] = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1.id, $0) })
+        }
+        return orders[lane]?[t.id] ?? 0
+    }
+
+    func openWindows(serving category: String) throws -> [String] {
+        if states == nil { states = try reader.windowStates() }
+        return config.windows.filter { $0.serves.contains(category) && states?[$0.id]?.status == .open }.map(\.id)
+    }
+
+    func estimate(category: String, ahead: Int, assignedWindow: String? = nil) throws -> Int {
+        if busy == nil { busy = try reader.busyWindows() }
+        let windows = try assignedWindow.map { [$0] } ?? openWindows(serving: category)
+        let mean = try reader.serviceTimes(day: day, category: category).mean(defaultSeconds: config.queue.defaultServiceSeconds)
+        return WaitEstimator.seconds(
+            ahead: ahead, openWindows: windows.count, busyWindows: windows.filter { busy!.contains($0) }.count,
+            meanServiceSeconds: mean)
+    }
+
+    func view(_ t: Ticket, printed: Bool? = nil, printError: String? = nil) throws -> TicketView {
+        var ahead: Int?, estimate: Int?
+        if t.state == .waiting {
+            ahead = try self.ahead(of: t)
+            estimate = try self.estimate(category: t.category, ahead: ahead!, assignedWindow: t.assignedWindow)
+        }
+        return TicketMapper.view(t, config: config, ahead: ahead, estimate: estimate, printed: printed, printError: printError)
+    }
+}
+
+/// Ticket → its wire form. Times in the hall's offset; the holder only masked.
+enum TicketMapper {
+    static func view(_ t: Ticket, config: HallConfig, ahead: Int? = nil, estimate: Int? = nil,
+        printed: Bool? = nil, printError: String? = nil) -> TicketView {
+        let tz = config.daemon.timeZone
+        func iso(_ d: Date?) -> String? { d.map { ISO8601.string($0, timeZone: tz) } }
+        return TicketView(
+            id: t.id, number: t.number, category: t.category, categoryName: config.category(t.category)?.name,
+            state: t.state.rawValue, priority: t.priority.rawValue, issuedAt: ISO8601.string(t.issuedAt, timeZone: tz),
+            day: t.day.rawValue, window: t.window, staff: t.staff, assignedWindow: t.assignedWindow, ahead: ahead,
+            estimatedWaitSeconds: estimate, calledAt: iso(t.calledAt), startedAt: iso(t.startedAt),
+            finishedAt: iso(t.finishedAt), recalls: t.recalls, requeues: t.requeues, transfers: t.transfers,
+            holder: t.personMasked, appointmentCode: t.appointmentCode, cancelReason: t.cancelReason,
+            printed: printed, printError: printError)
+    }
+}

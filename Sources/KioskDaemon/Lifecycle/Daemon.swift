@@ -1,0 +1,118 @@
+import Foundation
+import KioskCore
+import KioskProtocol
+import KioskStore
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import Synchronization
+
+/// Assembles and runs kioskd: storage, the hall service, devices, the socket server and the
+/// workers, under swift-service-lifecycle (SIGTERM/SIGINT → graceful shutdown, exit 0).
+public struct Daemon {
+    public static let version = "0.1.0"
+
+    public struct Options: Sendable {
+        public var configPath: String
+        /// `--socket`: overrides `daemon.socket`.
+        public var socket: String?
+        public var clock: any HallClock
+        /// Re-reads the config file (SIGHUP). Throws a readable error for a bad file.
+        public var loadConfig: @Sendable () throws -> HallConfig
+
+        public init(configPath: String, socket: String? = nil, clock: any HallClock = SystemClock(),
+            loadConfig: @escaping @Sendable () throws -> HallConfig) {
+            self.configPath = configPath
+            self.socket = socket
+            self.clock = clock
+            self.loadConfig = loadConfig
+        }
+    }
+
+    public static func run(config: HallConfig, options: Options, logger: Logger) async throws {
+        let started = ContinuousClock.now
+        let socketPath = options.socket ?? config.daemon.socket
+        try makeDirectory(config.daemon.stateDir, mode: 0o750)
+        try makeDirectory((socketPath as NSString).deletingLastPathComponent, mode: 0o755)
+
+        let store = try openStore(config)
+        let bus = EventBus(timeZone: config.daemon.timeZone)
+        store.setEventSink { bus.publish($0) }
+        let persons = try PersonKeys.load(stateDir: config.daemon.stateDir)
+        let devices = try DeviceHub(config: config, bus: store, clock: options.clock, persons: persons, logger: logger)
+        let hall = HallService(config: config, store: store, clock: options.clock, persons: persons,
+            printing: devices.ticketPrinting, logger: logger)
+        try await hall.rollOverIfNeeded()
+
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let lastReload = Mutex<(at: Date, ok: Bool, error: String?)?>(nil)
+        let serverBox = Mutex<SocketServer?>(nil)
+        let status: @Sendable () async -> JSONValue = {
+            await DaemonStatus.make(hall: hall, store: store, bus: bus, devices: devices, configPath: options.configPath,
+                socket: socketPath, uptime: ContinuousClock.now - started,
+                connections: serverBox.withLock { $0?.connectionCount ?? 0 }, lastReload: lastReload.withLock { $0 })
+        }
+        let dispatcher = Dispatcher(hall: hall, status: status, devices: devices, logger: logger)
+        let listen: SocketServer.Listen = Systemd.inheritedSocket().map { .inherited($0) }
+            ?? .path(socketPath, group: config.daemon.socketGroup)
+        let server = SocketServer(listen: listen, dispatcher: dispatcher, bus: bus, store: store, group: eventLoops,
+            logger: logger) {
+            let ms = (ContinuousClock.now - started).components
+            logger.info("ready in \(ms.seconds * 1000 + ms.attoseconds / 1_000_000_000_000_000) ms")
+            Systemd.notify("READY=1\nSTATUS=serving \(config.hall.name)")
+        }
+        serverBox.withLock { $0 = server }
+
+        let workers = HallWorkers(
+            hall: hall, logger: logger, watchdog: Systemd.watchdogInterval(),
+            probe: {
+                try await eventLoops.next().submit {}.get()
+                _ = try await store.read { try $0.lastEventSeq() }
+            },
+            reload: {
+                do {
+                    let new = try options.loadConfig()
+                    hall.apply(new)
+                    lastReload.withLock { $0 = (Date(), true, nil) }
+                    logger.info("configuration reloaded from \(options.configPath)")
+                } catch {
+                    lastReload.withLock { $0 = (Date(), false, String(describing: error)) }
+                    logger.error("reload refused, keeping the running configuration: \(error)")
+                }
+            })
+
+        let group = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: server),
+                .init(service: workers),
+                .init(service: devices),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            try? await eventLoops.shutdownGracefully()
+            throw error
+        }
+        Systemd.notify("STOPPING=1")
+        try await eventLoops.shutdownGracefully()
+        logger.info("kioskd stopped")
+    }
+
+    static func openStore(_ config: HallConfig) throws -> any Store {
+        switch config.storage.backend {
+        case .sqlite:
+            return try SQLiteStore(path: config.storage.path ?? config.daemon.stateDir + "/kioskd.sqlite")
+        case .postgres:
+            throw KioskError(.storageUnavailable, "the PostgreSQL backend is not built yet; use backend = \"sqlite\"")
+        }
+    }
+
+    static func makeDirectory(_ path: String, mode: mode_t) throws {
+        guard !path.isEmpty, !FileManager.default.fileExists(atPath: path) else { return }
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+            attributes: [.posixPermissions: mode])
+    }
+}

@@ -1,0 +1,167 @@
+import Foundation
+import KioskCore
+import KioskProtocol
+import KioskStore
+import Logging
+import NIOCore
+
+/// Serves one client: reads lines in order, answers each, and streams events after
+/// `events.subscribe`. Requests of one connection are handled one at a time, in order.
+struct Connection {
+    let channel: NIOAsyncChannel<InboundFrame, ByteBuffer>
+    let session: Session
+    let server: SocketServer
+
+    static let queueCapacity = 4096
+
+    func run() async {
+        let queue = OutboundQueue(capacity: Self.queueCapacity)
+        var subscription: UInt64?
+        var replay: Task<Void, Never>?
+        defer {
+            if let subscription { server.bus.unsubscribe(subscription) }
+            replay?.cancel()
+        }
+        do {
+            try await channel.executeThenClose { inbound, outbound in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        while let buffer = await queue.next() { try await outbound.write(buffer) }
+                    }
+                    defer { queue.finish() }
+                    for try await frame in inbound {
+                        guard case .line(let line) = frame else {
+                            await queue.enqueue(Self.encode(RPCResponse(id: nil, error: .lineTooLong(limit: Framing.maxLineBytes))))
+                            server.logger.warning("connection \(session.id): line over \(Framing.maxLineBytes) bytes, closing")
+                            break
+                        }
+                        if line.readableBytesView.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                        let request: RPCRequest
+                        switch Self.decode(line) {
+                        case .request(let r): request = r
+                        case .failure(let id, let error):
+                            await queue.enqueue(Self.encode(RPCResponse(id: id, error: error)))
+                            continue
+                        }
+                        if request.method == Method.eventsSubscribe.rawValue, MethodPolicy.allows(session.role, .eventsSubscribe) {
+                            do {
+                                let (id, task) = try await subscribe(request, queue: queue, replacing: subscription)
+                                replay?.cancel()
+                                subscription = id
+                                replay = task
+                            } catch {
+                                await queue.enqueue(Self.encode(RPCResponse(id: request.id, error: Dispatcher.rpcError(error))))
+                            }
+                            continue
+                        }
+                        let response: RPCResponse
+                        if server.isDraining {
+                            response = RPCResponse(id: request.id, error: Dispatcher.rpcError(
+                                KioskError(.shuttingDown, "kioskd is shutting down; retry in a moment")))
+                        } else {
+                            server.requestStarted()
+                            let result = await server.dispatcher.handle(request, session: session)
+                            server.requestFinished()
+                            switch result {
+                            case .success(let value): response = RPCResponse(id: request.id, result: value)
+                            case .failure(let error): response = RPCResponse(id: request.id, error: error)
+                            }
+                        }
+                        // JSON-RPC notifications (no id) get no answer.
+                        if request.id != nil { await queue.enqueue(Self.encode(response)) }
+                    }
+                    queue.finish()
+                    try await group.next()
+                    group.cancelAll()
+                }
+            }
+        } catch {
+            server.logger.debug("connection \(session.id) ended: \(error)")
+        }
+    }
+
+    /// `events.subscribe {topics, since?}`: answer, replay stored events after `since`, then live.
+    private func subscribe(_ request: RPCRequest, queue: OutboundQueue, replacing old: UInt64?) async throws -> (UInt64, Task<Void, Never>) {
+        let p = try Dispatcher.decodeParams(SubscribeParams.self, request.params ?? .object([:]))
+        let patterns = p.topics ?? ["*"]
+        guard !patterns.isEmpty, patterns.allSatisfy({ !$0.isEmpty && $0.count <= 64 }) else {
+            throw RPCError.invalidParams("topics must be a non-empty array of topic names or prefixes ending in *")
+        }
+        let store = server.store
+        let head = try await store.read { try $0.lastEventSeq() }
+        let since = max(0, p.since ?? head)
+        if let old { server.bus.unsubscribe(old) }
+        let channel = self.channel.channel
+        let logger = server.logger, sessionId = session.id
+        let id = server.bus.subscribe(patterns: patterns, after: since) { _, line in
+            guard queue.offer(ByteBuffer(string: line)) else {
+                logger.warning("connection \(sessionId): subscriber too slow, cut off")
+                channel.close(promise: nil)
+                return false
+            }
+            return true
+        }
+        await queue.enqueue(Self.encode(RPCResponse(id: request.id, result: .object([
+            "topics": .array(patterns.map(JSONValue.string)), "since": .int(since), "head": .int(head),
+        ]))))
+        let tz = server.dispatcher.hall.config.daemon.timeZone, bus = server.bus
+        let task = Task {
+            var last = since
+            do {
+                repeat {
+                    while !Task.isCancelled {
+                        let from = last
+                        let batch = try await store.read { try $0.events(after: from, limit: 500) }
+                        if batch.isEmpty { break }
+                        for e in batch where EventTopic.matches(any: patterns, e.topic) {
+                            guard await queue.enqueue(ByteBuffer(string: EventLine.encode(e, timeZone: tz))) else { return }
+                        }
+                        last = batch.last!.seq
+                    }
+                } while !Task.isCancelled && !bus.goLive(id, replayedUpTo: last)
+            } catch {
+                logger.error("connection \(sessionId): event replay failed: \(error)")
+                channel.close(promise: nil)
+            }
+        }
+        return (id, task)
+    }
+
+    enum Decoded {
+        case request(RPCRequest)
+        /// Unusable line; the id is echoed when it could be read.
+        case failure(RPCId?, RPCError)
+    }
+
+    static func decode(_ line: ByteBuffer) -> Decoded {
+        let json: JSONValue
+        do {
+            json = try JSONCoding.decoder.decode(JSONValue.self, from: Data(line.readableBytesView))
+        } catch {
+            return .failure(nil, .parse("not valid JSON: send one JSON-RPC object per line"))
+        }
+        guard case .object(let o) = json else { return .failure(nil, .invalidRequest("a request is a JSON object")) }
+        var id: RPCId?
+        switch o["id"] {
+        case nil, .null?: id = nil
+        case .int(let n)?: id = .number(n)
+        case .string(let s)?: id = .string(s)
+        default: return .failure(nil, .invalidRequest("id must be a number or a string"))
+        }
+        guard o["jsonrpc"] == .string("2.0") else { return .failure(id, .invalidRequest("jsonrpc must be \"2.0\"")) }
+        guard case .string(let method)? = o["method"], !method.isEmpty else {
+            return .failure(id, .invalidRequest("method must be a non-empty string"))
+        }
+        if let params = o["params"], params.objectValue == nil, !params.isNull {
+            return .failure(id, .invalidParams("params must be an object"))
+        }
+        return .request(RPCRequest(id: id, method: method, params: o["params"]))
+    }
+
+    static func encode(_ response: RPCResponse) -> ByteBuffer {
+        var data = (try? JSONCoding.encoder.encode(response)) ?? Data(#"{"jsonrpc":"2.0","id":null,"error":{"code":-32603,"message":"encoding failed"}}"#.utf8)
+        data.append(0x0A)
+        return ByteBuffer(bytes: data)
+    }
+}
+

@@ -1,0 +1,175 @@
+import Foundation
+import KioskCore
+import KioskProtocol
+import KioskStore
+import Logging
+
+/// Routes one decoded request to its handler after the role check, and turns every failure
+/// into the documented JSON-RPC error. Nothing here touches sockets.
+struct Dispatcher: Sendable {
+    let hall: HallService
+    let status: @Sendable () async -> JSONValue
+    let devices: DeviceDesk?
+    let logger: Logger
+
+    func handle(_ request: RPCRequest, session: Session) async -> Result<JSONValue, RPCError> {
+        guard let method = Method(rawValue: request.method) else { return .failure(.methodNotFound(request.method)) }
+        guard MethodPolicy.allows(session.role, method) else {
+            let role = session.role?.rawValue ?? "none"
+            return .failure(Self.rpcError(KioskError(.forbidden, "role \(role) may not call \(method.rawValue)",
+                details: ["role": role])))
+        }
+        do {
+            return .success(try await route(method, request.params ?? .object([:]), session: session))
+        } catch {
+            let rpc = Self.rpcError(error)
+            if rpc.code == RPCError.internalError {
+                logger.error("\(method.rawValue) failed: \(String(describing: error))")
+            }
+            return .failure(rpc)
+        }
+    }
+
+    private func route(_ method: Method, _ params: JSONValue, session: Session) async throws -> JSONValue {
+        func p<T: Decodable>(_ type: T.Type) throws -> T { try Self.decodeParams(type, params) }
+        let caller = session.caller
+        switch method {
+        case .sessionHello:
+            let hello = try p(HelloParams.self)
+            var role: Role?
+            if let r = hello.role {
+                guard let parsed = Role(rawValue: r) else {
+                    throw RPCError.invalidParams("unknown role \(r); roles: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                }
+                role = parsed
+            }
+            guard session.lower(to: role, client: hello.client) else {
+                throw KioskError(.forbidden, "a \(session.role?.rawValue ?? "no-role") connection cannot become \(role!.rawValue)")
+            }
+            return .object([
+                "role": session.role.map { .string($0.rawValue) } ?? .null, "session": .int(Int64(session.id)),
+                "protocol": .string("kioskd/1"), "hall": .string(hall.config.hall.code),
+            ])
+        case .daemonStatus:
+            return await status()
+        case .queueCategories:
+            return try JSONValue(encoding: await hall.categories())
+        case .queueTake:
+            let take = try p(TakeParams.self)
+            let holder = try await take.cardToken.map { token in
+                guard let devices else { throw KioskError(.invalidCardToken, "no ID card reader on this kioskd") }
+                return try devices.holder(forToken: token, caller: caller)
+            }
+            return try JSONValue(encoding: await hall.take(take, caller: caller, cardHolder: holder))
+        case .queueTicket:
+            let q = try p(TicketLookupParams.self)
+            return try JSONValue(encoding: await hall.ticket(id: q.id, number: q.number, date: q.date))
+        case .queueWaiting:
+            let q = try p(WaitingParams.self)
+            return try JSONValue(encoding: await hall.waiting(category: q.category, window: q.window))
+        case .queueCall:
+            let q = try p(WindowTicketParams.self)
+            return try await hall.call(window: q.window, ticket: q.ticket).map { try JSONValue(encoding: $0) } ?? .null
+        case .queueRecall, .queueStart, .queueFinish, .queueNoShow:
+            let q = try p(WindowTicketParams.self)
+            let step: HallService.WindowStep = switch method {
+            case .queueRecall: .recall
+            case .queueStart: .start
+            case .queueFinish: .finish
+            default: .noShow
+            }
+            return try JSONValue(encoding: await hall.step(step, window: q.window, ticket: q.ticket))
+        case .queueRequeue:
+            return try JSONValue(encoding: await hall.requeue(ticket: try p(TicketParams.self).ticket))
+        case .queueCancel:
+            let q = try p(TicketParams.self)
+            return try JSONValue(encoding: await hall.cancel(ticket: q.ticket, reason: q.reason))
+        case .queueTransfer:
+            return try JSONValue(encoding: await hall.transfer(try p(TransferParams.self)))
+        case .queuePrintTicket:
+            let q = try p(TicketParams.self)
+            let printer = params["printer"]?.stringValue
+            return try JSONValue(encoding: await hall.reprint(ticket: q.ticket, printer: printer))
+        case .appointmentBook:
+            return try JSONValue(encoding: await hall.book(try p(AppointmentBookParams.self)))
+        case .windowList:
+            return try JSONValue(encoding: await hall.windows())
+        case .windowOpen:
+            let q = try p(WindowParams.self)
+            guard let staff = q.staff, !staff.isEmpty else { throw RPCError.invalidParams("params.staff is required") }
+            return try JSONValue(encoding: await hall.setWindow(q.window, .open(staff: String(staff.prefix(64)))))
+        case .windowPause:
+            return try JSONValue(encoding: await hall.setWindow(try p(WindowParams.self).window, .pause))
+        case .windowClose:
+            return try JSONValue(encoding: await hall.setWindow(try p(WindowParams.self).window, .close))
+        case .evaluationSubmit:
+            return try JSONValue(encoding: await hall.evaluate(try p(EvaluationParams.self)))
+        case .statsDay:
+            return try JSONValue(encoding: await hall.stats(date: try p(StatsParams.self).date))
+        case .eventsSubscribe:
+            // Handled by the connection, which owns the stream; never routed here.
+            throw RPCError(code: RPCError.internalError, message: "events.subscribe is handled by the connection")
+        case .deviceList:
+            return try await desk().list()
+        case .deviceStatus:
+            return try await desk().status(id: try p(DeviceParams.self).id)
+        case .deviceTest:
+            return try await desk().test(id: try p(DeviceParams.self).id)
+        case .idcardRead:
+            let q = try p(IDCardReadParams.self)
+            return try await desk().readCard(device: q.device, timeoutSeconds: q.timeoutSeconds ?? 30, caller: caller,
+                revealFull: session.role == .admin)
+        case .simCard:
+            return try await desk().simCard(try p(SimCardParams.self))
+        }
+    }
+
+    private func desk() throws -> DeviceDesk {
+        guard let devices else { throw KioskError(.deviceUnavailable, "no devices are configured") }
+        return devices
+    }
+
+    /// Missing or mistyped params → -32602 with the path of the offending key.
+    static func decodeParams<T: Decodable>(_ type: T.Type, _ params: JSONValue) throws -> T {
+        guard case .object = params else { throw RPCError.invalidParams("params must be an object") }
+        do {
+            return try params.decode(type)
+        } catch let DecodingError.keyNotFound(key, ctx) {
+            throw RPCError.invalidParams("params.\(path(ctx.codingPath + [key])) is required")
+        } catch let DecodingError.typeMismatch(expected, ctx) {
+            throw RPCError.invalidParams("params.\(path(ctx.codingPath)) must be \(describe(expected))")
+        } catch let DecodingError.valueNotFound(expected, ctx) {
+            throw RPCError.invalidParams("params.\(path(ctx.codingPath)) must be \(describe(expected)), not null")
+        } catch let DecodingError.dataCorrupted(ctx) {
+            throw RPCError.invalidParams("params.\(path(ctx.codingPath)): \(ctx.debugDescription)")
+        }
+    }
+
+    private static func path(_ keys: [any CodingKey]) -> String {
+        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+    }
+
+    private static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is String.Type: "a string"
+        case is Int.Type, is Int64.Type: "an integer"
+        case is Bool.Type: "true or false"
+        case is Double.Type: "a number"
+        case is [String].Type: "an array of strings"
+        default: "\(type)"
+        }
+    }
+
+    /// Every error a handler can throw, as its wire form.
+    static func rpcError(_ error: any Error) -> RPCError {
+        switch error {
+        case let e as RPCError: return e
+        case let e as KioskError: return RPCError(code: e.reason.code, message: e.message, reason: e.reason.rawValue, details: e.details)
+        case let e as StoreError:
+            return RPCError(code: KioskError.Reason.storageUnavailable.code, message: "storage unavailable: \(e.message)",
+                reason: KioskError.Reason.storageUnavailable.rawValue)
+        default:
+            return RPCError(code: RPCError.internalError, message: "internal error: \(String(describing: error))", reason: "internal")
+        }
+    }
+}

@@ -1,0 +1,30 @@
+import KioskCore
+import KioskProtocol
+
+/// Which roles may call which method (contract: a method outside the role answers `forbidden`).
+/// `admin` may call everything.
+enum MethodPolicy {
+    static let everyone: Set<Role> = Set(Role.allCases)
+
+    static func roles(for method: Method) -> Set<Role> {
+        switch method {
+        case .sessionHello, .daemonStatus, .queueCategories, .queueTicket, .queueWaiting, .windowList, .statsDay,
+            .eventsSubscribe, .deviceList, .deviceStatus:
+            return everyone
+        case .queueTake, .queuePrintTicket, .appointmentBook:
+            return [.kiosk, .counter, .admin]
+        case .queueCall, .queueRecall, .queueStart, .queueFinish, .queueNoShow, .queueRequeue, .queueTransfer,
+            .queueCancel, .windowOpen, .windowClose, .windowPause, .evaluationSubmit:
+            return [.counter, .admin]
+        case .idcardRead:
+            return [.kiosk, .technician, .admin]
+        case .deviceTest, .simCard:
+            return [.technician, .admin]
+        }
+    }
+
+    static func allows(_ role: Role?, _ method: Method) -> Bool {
+        guard let role else { return method == .sessionHello }
+        return role == .admin || roles(for: method).contains(role)
+    }
+}

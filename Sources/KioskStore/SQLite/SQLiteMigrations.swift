@@ -1,0 +1,84 @@
+import GRDB
+
+/// The schema, as named migrations that never change once released: add a new one instead.
+enum SQLiteMigrations {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1_queue") { db in
+            try db.execute(sql: """
+                CREATE TABLE tickets (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    day TEXT NOT NULL,
+                    category TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    number TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    priority TEXT NOT NULL,
+                    issued_at REAL NOT NULL,
+                    order_key INTEGER NOT NULL,
+                    front INTEGER NOT NULL DEFAULT 0,
+                    assigned_window TEXT,
+                    window TEXT,
+                    staff TEXT,
+                    called_at REAL,
+                    first_called_at REAL,
+                    started_at REAL,
+                    finished_at REAL,
+                    recalls INTEGER NOT NULL DEFAULT 0,
+                    requeues INTEGER NOT NULL DEFAULT 0,
+                    transfers INTEGER NOT NULL DEFAULT 0,
+                    person_key TEXT,
+                    person_masked TEXT,
+                    appointment_code TEXT,
+                    cancel_reason TEXT,
+                    UNIQUE (day, number)
+                );
+                CREATE INDEX tickets_waiting ON tickets (day, state, category);
+                CREATE INDEX tickets_window ON tickets (window, state);
+                CREATE INDEX tickets_person ON tickets (person_key, category, state) WHERE person_key IS NOT NULL;
+                CREATE INDEX tickets_active ON tickets (state, day) WHERE state IN ('waiting', 'called', 'serving');
+
+                -- Issued count per category per hall-day: the source of ticket sequences.
+                CREATE TABLE day_counters (
+                    day TEXT NOT NULL, category TEXT NOT NULL, issued INTEGER NOT NULL,
+                    PRIMARY KEY (day, category)
+                ) WITHOUT ROWID;
+
+                -- Priority calls in a row per lane, for priority_burst.
+                CREATE TABLE lane_runs (
+                    day TEXT NOT NULL, lane TEXT NOT NULL, run INTEGER NOT NULL,
+                    PRIMARY KEY (day, lane)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE windows (
+                    id TEXT PRIMARY KEY, status TEXT NOT NULL, staff TEXT, since REAL
+                ) WITHOUT ROWID;
+
+                CREATE TABLE evaluations (
+                    ticket_id INTEGER PRIMARY KEY REFERENCES tickets(id),
+                    day TEXT NOT NULL, number TEXT NOT NULL, category TEXT NOT NULL,
+                    window TEXT, staff TEXT, score INTEGER NOT NULL,
+                    case_number TEXT, comment TEXT, submitted_at REAL NOT NULL
+                );
+                CREATE INDEX evaluations_day ON evaluations (day);
+
+                CREATE TABLE appointments (
+                    code TEXT PRIMARY KEY, category TEXT NOT NULL,
+                    slot_start REAL NOT NULL, slot_end REAL NOT NULL,
+                    person_key TEXT, person_masked TEXT, ticket_id INTEGER, created_at REAL NOT NULL
+                ) WITHOUT ROWID;
+
+                -- The hall's event log: seq is hall-wide and never reused (AUTOINCREMENT).
+                CREATE TABLE events (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    topic TEXT NOT NULL, at REAL NOT NULL, data TEXT NOT NULL
+                );
+
+                CREATE TABLE alerts (category TEXT PRIMARY KEY, active INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+                CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+                """)
+        }
+        return m
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+import KioskCore
+import Synchronization
+
+/// The embedded backend: one SQLite file in WAL mode with `synchronous = FULL`, so a commit is on
+/// disk (fsync) before `write` returns. Readers run concurrently with the single writer.
+public final class SQLiteStore: Store {
+    private let pool: DatabasePool
+    private let sink = Mutex<(@Sendable ([StoredEvent]) -> Void)?>(nil)
+    public let path: String
+
+    public init(path: String) throws {
+        self.path = path
+        var config = Configuration()
+        // Another process (kioskctl doctor, a backup) may hold a lock briefly: wait, don't fail.
+        config.busyMode = .timeout(5)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try SQLiteMigrations.migrator.migrate(pool)
+        } catch {
+            throw StoreError("cannot open SQLite database \(path): \(error)")
+        }
+    }
+
+    public var description: String { "sqlite \(path)" }
+
+    public func setEventSink(_ sink: @escaping @Sendable ([StoredEvent]) -> Void) {
+        self.sink.withLock { $0 = sink }
+    }
+
+    public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReader) throws -> T) async throws -> T {
+        try await mapErrors { try await pool.read { db in try body(SQLiteAccess(db: db, log: nil)) } }
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriter) throws -> T) async throws -> T {
+        let sink = self.sink.withLock { $0 }
+        return try await mapErrors {
+            try await pool.write { db in
+                let log = EventBuffer()
+                let result = try body(SQLiteAccess(db: db, log: log))
+                if let sink, !log.events.isEmpty {
+                    let events = log.events
+                    // Runs on the writer queue right after COMMIT: events leave in commit order.
+                    db.afterNextTransaction(onCommit: { _ in sink(events) })
+                }
+                return result
+            }
+        }
+    }
+
+    /// Domain errors pass through; database errors become `StoreError` (→ storage_unavailable).
+    private func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as KioskError {
+            throw error
+        } catch let error as DatabaseError {
+            throw StoreError("SQLite: \(error.message ?? error.description)")
+        } catch {
+            throw error
+        }
+    }
+}
+
+/// Events appended in one transaction, handed to the sink after commit.
+final class EventBuffer: @unchecked Sendable {
+    // Only touched on the writer queue inside one transaction.
+    var events: [StoredEvent] = []
+}

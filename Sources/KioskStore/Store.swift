@@ -1,0 +1,89 @@
+import Foundation
+import KioskCore
+
+/// The database behind the hall: the source of truth for tickets, windows and events.
+///
+/// Every change happens inside `write`, one serializable transaction that is durably committed
+/// (fsync) before `write` returns, so a request is answered only after its effects are on disk.
+/// Rules stay in KioskCore; a backend only loads and saves. SQLite (GRDB) is the embedded backend;
+/// PostgreSQL implements the same protocol later.
+public protocol Store: Sendable {
+    func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReader) throws -> T) async throws -> T
+    func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriter) throws -> T) async throws -> T
+    /// Called after each commit, in commit order, with the events that transaction appended.
+    /// Must not block: it runs while the next writer waits.
+    func setEventSink(_ sink: @escaping @Sendable ([StoredEvent]) -> Void)
+    /// A short description for `daemon.status` ("sqlite /var/lib/kioskd/kioskd.sqlite").
+    var description: String { get }
+}
+
+/// A committed entry of the hall's event log. `seq` increases by one per event and survives
+/// restarts; subscribers replay from it.
+public struct StoredEvent: Sendable, Equatable {
+    public var seq: Int64
+    public var topic: String
+    public var at: Date
+    /// The event's `data` object, already encoded as JSON.
+    public var json: String
+    public init(seq: Int64, topic: String, at: Date, json: String) {
+        self.seq = seq
+        self.topic = topic
+        self.at = at
+        self.json = json
+    }
+}
+
+/// Reads inside a transaction or a read snapshot.
+public protocol StoreReader {
+    func ticket(id: Int64) throws -> Ticket?
+    func ticket(day: HallDay, number: String) throws -> Ticket?
+    /// Waiting tickets of `day` in the given categories, or assigned to `window`.
+    func waitingTickets(day: HallDay, categories: [String], window: String?) throws -> [Ticket]
+    /// Tickets called or in service at `window`.
+    func currentTickets(window: String) throws -> [Ticket]
+    /// Windows with a ticket called or in service, for the wait model.
+    func busyWindows() throws -> Set<String>
+    /// The person's active (waiting, called, serving) ticket in `category` today.
+    func activeTicket(personKey: String, category: String, day: HallDay) throws -> Ticket?
+    /// Active tickets of days before `day` (to expire at rollover).
+    func activeTickets(before day: HallDay) throws -> [Ticket]
+    func tickets(day: HallDay) throws -> [Ticket]
+    func issuedCount(day: HallDay, category: String) throws -> Int
+    func laneRun(day: HallDay, lane: String) throws -> Int
+    func serviceTimes(day: HallDay, category: String) throws -> WaitEstimator.ServiceTimes
+    func windowStates() throws -> [String: WindowState]
+    func evaluation(ticketId: Int64) throws -> Evaluation?
+    func evaluations(day: HallDay) throws -> [Evaluation]
+    func appointment(code: String) throws -> Appointment?
+    func events(after seq: Int64, limit: Int) throws -> [StoredEvent]
+    func lastEventSeq() throws -> Int64
+    func alertActive(category: String) throws -> Bool
+    func meta(_ key: String) throws -> String?
+    func ticketCount() throws -> Int
+}
+
+/// Writes, inside the one transaction of `Store.write`.
+public protocol StoreWriter: StoreReader {
+    /// Counts one more ticket issued in `category` on `day` and returns its sequence (1, 2, …).
+    func nextSequence(day: HallDay, category: String) throws -> Int
+    /// A fresh, increasing place-in-line key.
+    func nextOrderKey() throws -> Int64
+    /// Inserts a new ticket and returns it with its `id`.
+    func insert(_ ticket: Ticket) throws -> Ticket
+    func update(_ ticket: Ticket) throws
+    func setLaneRun(day: HallDay, lane: String, run: Int) throws
+    func save(_ window: WindowState) throws
+    func insert(_ evaluation: Evaluation) throws
+    func save(_ appointment: Appointment) throws
+    /// Appends to the event log; the event is published after commit.
+    @discardableResult func appendEvent(topic: String, at: Date, json: String) throws -> StoredEvent
+    func setAlertActive(category: String, _ active: Bool) throws
+    func setMeta(_ key: String, _ value: String) throws
+}
+
+/// A storage failure the caller cannot fix (disk full, database locked for too long, corrupt).
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
