@@ -49,6 +49,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var dayStartsAtMinutes: Int
     /// swift-log level name: trace, debug, info, notice, warning, error, critical.
     public var logLevel: String
+    /// Events queued for one subscriber before it is cut off as too slow.
+    public var subscriberBuffer: Int = 4096
 
     public init(
         socket: String = "/run/kioskd/kioskd.sock", socketGroup: String? = nil,

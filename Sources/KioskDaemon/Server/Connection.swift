@@ -12,10 +12,8 @@ struct Connection {
     let session: Session
     let server: SocketServer
 
-    static let queueCapacity = 4096
-
     func run() async {
-        let queue = OutboundQueue(capacity: Self.queueCapacity)
+        let queue = OutboundQueue(capacity: max(1, server.dispatcher.hall.config.daemon.subscriberBuffer))
         var subscription: UInt64?
         var replay: Task<Void, Never>?
         defer {

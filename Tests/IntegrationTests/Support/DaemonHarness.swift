@@ -20,7 +20,7 @@ final class DaemonHarness: @unchecked Sendable {
     static func binary(_ name: String) -> String { binDir.appendingPathComponent(name).path }
 
     /// A hall open around the clock so tests do not depend on the time of day.
-    static func config(stateDir: String, socket: String, extra: String = "", queue: String = "") -> String {
+    static func config(stateDir: String, socket: String, extra: String = "", queue: String = "", daemonExtra: String = "") -> String {
         """
         [daemon]
         socket = "\(socket)"
@@ -28,6 +28,7 @@ final class DaemonHarness: @unchecked Sendable {
         timezone = "Asia/Shanghai"
         day_starts_at = "00:00"
         log_level = "warning"
+        \(daemonExtra)
 
         [hall]
         code = "500107-01"
@@ -93,13 +94,13 @@ final class DaemonHarness: @unchecked Sendable {
         """
     }
 
-    init(extraConfig: String = "", queue: String = "") throws {
+    init(extraConfig: String = "", queue: String = "", daemonExtra: String = "") throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("kioskd-test-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         socket = dir.appendingPathComponent("k.sock").path
         configPath = dir.appendingPathComponent("kioskd.toml").path
         stderrPath = dir.appendingPathComponent("kioskd.log").path
-        try Self.config(stateDir: dir.appendingPathComponent("state").path, socket: socket, extra: extraConfig, queue: queue)
+        try Self.config(stateDir: dir.appendingPathComponent("state").path, socket: socket, extra: extraConfig, queue: queue, daemonExtra: daemonExtra)
             .write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 

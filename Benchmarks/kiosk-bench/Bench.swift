@@ -1,0 +1,196 @@
+import ArgumentParser
+import Foundation
+import GRDB
+import KioskClient
+import KioskCore
+import KioskProtocol
+import KioskStore
+import Synchronization
+
+/// `kiosk-bench`: measures kioskd against the targets of docs/benchmarks.md. It starts its own
+/// kioskd (the binary beside it; build with `swift build -c release`) on a temp state dir.
+@main
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "kiosk-bench",
+        abstract: "Benchmarks kioskd: take latency, read throughput, event fan-out, memory, start time.")
+
+    @Option(help: "Which: all, commit, take, reads, events, memory, startup.") var only = "all"
+    @Option(help: "queue.take round trips to time.") var takes = 2000
+    @Option(help: "Seconds of read load.") var readSeconds = 5.0
+    @Option(help: "Tickets for the memory check.") var memoryTickets = 100_000
+    @Option(help: "Past tickets stored for the start-up check.") var pastTickets = 1_000_000
+
+    func run() throws {
+        print("kiosk-bench on \(Host.describe())")
+        let want = { (name: String) in only == "all" || only == name }
+        var commitP50: Double?
+        if want("commit") || want("take") { commitP50 = try rawCommit() }
+        if want("take") { try takeLatency(commitP50: commitP50!) }
+        if want("reads") { try readThroughput() }
+        if want("events") { try eventFanOut() }
+        if want("memory") { try memory() }
+        if want("startup") { try startup() }
+    }
+
+    /// The floor: one SQLite WAL commit with fsync (synchronous=FULL), same disk.
+    func rawCommit() throws -> Double {
+        let dir = try TempDir()
+        let db = try DatabaseQueue(path: dir.path + "/raw.sqlite")
+        try db.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT)")
+        }
+        var samples: [Double] = []
+        for i in 0..<1000 {
+            let t0 = DispatchTime.now()
+            try db.write { try $0.execute(sql: "INSERT INTO t (v) VALUES (?)", arguments: ["row \(i)"]) }
+            samples.append(ms(since: t0))
+        }
+        let p = Percentiles(samples)
+        print(String(format: "raw SQLite WAL commit (fsync): p50 %.3f ms, p99 %.3f ms", p.p50, p.p99))
+        return p.p50
+    }
+
+    func takeLatency(commitP50: Double) throws {
+        let d = try Daemon.start()
+        let c = try KioskClient(socketPath: d.socket)
+        for _ in 0..<50 { try c.call("queue.take", ["category": "C"]) }  // warm up
+        var samples: [Double] = []
+        for _ in 0..<takes {
+            let t0 = DispatchTime.now()
+            try c.call("queue.take", ["category": "C"])
+            samples.append(ms(since: t0))
+        }
+        let p = Percentiles(samples)
+        print(String(format: "queue.take round trip (%d): p50 %.3f ms, p99 %.3f ms; p50 = %.2f× raw commit", takes, p.p50, p.p99, p.p50 / commitP50))
+    }
+
+    func readThroughput() throws {
+        let d = try Daemon.start()
+        let c = try KioskClient(socketPath: d.socket)
+        var ids: [Int64] = []
+        for _ in 0..<200 { ids.append(try c.call("queue.take", ["category": "C"])["id"]!.intValue!) }
+        let socket = d.socket, known = ids
+        for method in ["queue.ticket", "queue.categories"] {
+            let count = Atomic<Int>(0)
+            let stop = Atomic<Bool>(false)
+            let threads = (0..<8).map { n in
+                Thread {
+                    let c = try! KioskClient(socketPath: socket)
+                    var i = n
+                    while !stop.load(ordering: .relaxed) {
+                        let params: JSONValue = method == "queue.ticket" ? ["id": .int(known[i % known.count])] : [:]
+                        _ = try! c.call(method, params)
+                        count.add(1, ordering: .relaxed)
+                        i += 1
+                    }
+                }
+            }
+            threads.forEach { $0.start() }
+            Thread.sleep(forTimeInterval: readSeconds)
+            stop.store(true, ordering: .relaxed)
+            Thread.sleep(forTimeInterval: 0.2)
+            print(String(format: "%@ across 8 connections: %.0f requests/s", method, Double(count.load(ordering: .relaxed)) / readSeconds))
+        }
+    }
+
+    func eventFanOut() throws {
+        let d = try Daemon.start()
+        let subscribers = 100, events = 200
+        let sent = Mutex<[Int64: DispatchTime]>([:])
+        let latencies = Mutex<[Double]>([])
+        let ready = Atomic<Int>(0)
+        let socket = d.socket
+        let threads = (0..<subscribers).map { _ in
+            Thread {
+                let s = try! KioskClient(socketPath: socket)
+                try! s.call("events.subscribe", ["topics": ["ticket.issued"]])
+                ready.add(1, ordering: .relaxed)
+                var got = 0
+                while got < events, let e = try? s.nextEvent(timeout: 30) {
+                    let now = DispatchTime.now()
+                    var start: DispatchTime?
+                    while start == nil { start = sent.withLock { $0[e.seq] }; if start == nil { usleep(50) } }
+                    latencies.withLock { $0.append(Double(now.uptimeNanoseconds - start!.uptimeNanoseconds) / 1e6) }
+                    got += 1
+                }
+            }
+        }
+        threads.forEach { $0.start() }
+        while ready.load(ordering: .relaxed) < subscribers { usleep(1000) }
+        let c = try KioskClient(socketPath: d.socket)
+        var seq = try c.call("daemon.status")["lastEventSeq"]!.intValue!
+        for _ in 0..<events {
+            // The event's seq is the next one: record the send time before sending.
+            seq += 1
+            let t0 = DispatchTime.now()
+            sent.withLock { $0[seq] = t0 }
+            try c.call("queue.take", ["category": "C"])
+            usleep(5000)
+        }
+        let deadline = Date().addingTimeInterval(30)
+        while latencies.withLock({ $0.count }) < subscribers * events && Date() < deadline { usleep(10_000) }
+        let p = Percentiles(latencies.withLock { $0 })
+        print(String(format: "event to %d subscribers (%d events, %d deliveries): p50 %.2f ms, p99 %.2f ms (from request sent)",
+            subscribers, events, p.count, p.p50, p.p99))
+    }
+
+    func memory() throws {
+        let d = try Daemon.start()
+        let connections = 4, per = memoryTickets / connections, socket = d.socket
+        let done = Atomic<Int>(0)
+        for _ in 0..<connections {
+            Thread {
+                let c = try! KioskClient(socketPath: socket)
+                for _ in 0..<per { _ = try! c.call("queue.take", ["category": "C"]) }
+                done.add(1, ordering: .relaxed)
+            }.start()
+        }
+        while done.load(ordering: .relaxed) < connections { usleep(100_000) }
+        _ = try KioskClient(socketPath: socket).call("queue.categories")
+        print("resident memory after \(per * connections) tickets: \(d.rssMB()) MB")
+    }
+
+    /// Start → READY with many past tickets: the database is seeded directly (same schema).
+    func startup() throws {
+        let d = try Daemon(prepareOnly: true)
+        _ = try SQLiteStore(path: d.stateDir + "/kioskd.sqlite")  // creates the schema
+        let db = try DatabaseQueue(path: d.stateDir + "/kioskd.sqlite")
+        let t0 = Date()
+        try db.write { db in
+            let stmt = try db.makeStatement(sql: """
+                INSERT INTO tickets (day, category, sequence, number, state, priority, issued_at, order_key)
+                VALUES (?, 'C', ?, ?, 'done', 'normal', ?, ?)
+                """)
+            let perDay = 2000
+            for i in 0..<pastTickets {
+                let day = String(format: "2020-%02d-%02d", 1 + (i / perDay) / 28 % 12, 1 + (i / perDay) % 28) + "-\(i / perDay / 336)"
+                let seq = i % perDay + 1
+                try stmt.execute(arguments: [day, seq, String(format: "C%03d", seq), 1.6e9 + Double(i), Int64(i)])
+            }
+        }
+        print(String(format: "seeded %d past tickets in %.1f s", pastTickets, Date().timeIntervalSince(t0)))
+        var samples: [Double] = []
+        for _ in 0..<5 {
+            let t = DispatchTime.now()
+            try d.launch()
+            samples.append(ms(since: t))
+            d.stop()
+        }
+        let p = Percentiles(samples)
+        print(String(format: "start to READY (socket answers daemon.status) with %d past tickets: median %.0f ms, max %.0f ms",
+            pastTickets, p.p50, p.max))
+    }
+}
+
+func ms(since t0: DispatchTime) -> Double { Double(DispatchTime.now().uptimeNanoseconds - t0.uptimeNanoseconds) / 1e6 }
+
+struct Percentiles {
+    let p50: Double, p99: Double, max: Double, count: Int
+    init(_ samples: [Double]) {
+        let s = samples.sorted()
+        count = s.count
+        p50 = s.isEmpty ? .nan : s[s.count / 2]
+        p99 = s.isEmpty ? .nan : s[min(s.count - 1, Int(Double(s.count) * 0.99))]
+        max = s.last ?? .nan
+    }
+}

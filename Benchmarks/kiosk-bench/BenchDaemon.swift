@@ -1,0 +1,97 @@
+import Foundation
+import KioskClient
+
+/// A kioskd started for one benchmark, on a temp state dir, with every category open.
+final class Daemon {
+    let dir: TempDir
+    let socket: String
+    let stateDir: String
+    let config: String
+    var process: Process?
+
+    init(prepareOnly: Bool = false) throws {
+        dir = try TempDir()
+        socket = dir.path + "/k.sock"
+        stateDir = dir.path + "/state"
+        config = dir.path + "/kioskd.toml"
+        try FileManager.default.createDirectory(atPath: stateDir, withIntermediateDirectories: true)
+        try """
+            [daemon]
+            socket = "\(socket)"
+            state_dir = "\(stateDir)"
+            log_level = "error"
+            [hall]
+            code = "bench"
+            name = "benchmark hall"
+            [[categories]]
+            id = "C"
+            name = "社保医保"
+            prefix = "C"
+            hours = "00:00-24:00"
+            [[categories]]
+            id = "A"
+            name = "企业开办"
+            prefix = "A"
+            hours = "00:00-24:00"
+            [[windows]]
+            id = "1"
+            name = "1号窗口"
+            serves = ["A", "C"]
+            """.write(toFile: config, atomically: true, encoding: .utf8)
+    }
+
+    static func start() throws -> Daemon {
+        let d = try Daemon()
+        try d.launch()
+        return d
+    }
+
+    /// Starts kioskd and returns once `daemon.status` answers.
+    func launch() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kioskd")
+        p.arguments = ["--config", config]
+        try p.run()
+        process = p
+        while true {
+            if let c = try? KioskClient(socketPath: socket), (try? c.call("daemon.status")) != nil { return }
+            guard p.isRunning else { throw CocoaError(.executableLoad) }
+            usleep(1000)
+        }
+    }
+
+    func stop() {
+        guard let p = process, p.isRunning else { return }
+        p.terminate()
+        p.waitUntilExit()
+    }
+
+    func rssMB() -> Int {
+        guard let pid = process?.processIdentifier,
+            let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return -1 }
+        return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+    }
+
+    deinit { stop() }
+}
+
+final class TempDir {
+    let path: String
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("kiosk-bench-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+enum Host {
+    static func describe() -> String {
+        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?
+            .trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+        let mem = ProcessInfo.processInfo.physicalMemory / (1 << 30)
+        return "\(ProcessInfo.processInfo.activeProcessorCount) cores (\(cpu)), \(mem) GiB, \(ProcessInfo.processInfo.operatingSystemVersionString)"
+    }
+}
