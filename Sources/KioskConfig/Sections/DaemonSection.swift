@@ -1,0 +1,60 @@
+import Foundation
+import KioskCore
+
+/// `[daemon]`: socket, state directory, the hall's time zone and day boundary, log level, and
+/// how many events a slow subscriber may fall behind.
+/// The whole table is optional; `DaemonSettings` holds the defaults.
+extension DaemonSettings {
+    static let configKeys: Set<String> = [
+        "socket", "socket_group", "state_dir", "timezone", "day_starts_at", "log_level", "subscriber_buffer",
+    ]
+
+    /// swift-log's level names, the only values `log_level` may take.
+    static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+
+    /// `sun_path` holds this many bytes plus the terminating NUL; a longer path fails at bind time
+    /// with an unhelpful error, so it is refused here with the resolved path in the message.
+    static let maximumSocketPathBytes: Int = {
+        #if os(Linux)
+            return 107
+        #else
+            return 103
+        #endif
+    }()
+
+    init(reading table: TableReader) throws(ConfigError) {
+        try table.refuseUnknownKeys(Self.configKeys)
+        self.init()
+        if let socket = try table.string("socket") {
+            self.socket = table.document.resolve(socket)
+            let bytes = self.socket.utf8.count
+            guard bytes <= Self.maximumSocketPathBytes else {
+                throw table.error(
+                    "socket",
+                    "resolves to \(self.socket) (\(bytes) bytes); a Unix socket path may be at most \(Self.maximumSocketPathBytes) bytes")
+            }
+        }
+        socketGroup = try table.string("socket_group")
+        if let stateDir = try table.string("state_dir") { self.stateDir = table.document.resolve(stateDir) }
+        if let identifier = try table.string("timezone") {
+            guard let zone = TimeZone(identifier: identifier) else {
+                throw table.error("timezone", "unknown time zone \"\(identifier)\"; use an IANA name such as \"Asia/Shanghai\"")
+            }
+            timeZone = zone
+        }
+        if let text = try table.string("day_starts_at") {
+            guard let minutes = OpeningHours.minutes(text), minutes < 24 * 60 else {
+                throw table.error("day_starts_at", "must be a time of day as \"HH:MM\" (00:00 to 23:59), not \"\(text)\"")
+            }
+            dayStartsAtMinutes = minutes
+        }
+        if let level = try table.string("log_level") {
+            guard Self.logLevels.contains(level) else {
+                throw table.error("log_level", "must be one of \(Self.logLevels.joined(separator: ", ")), not \"\(level)\"")
+            }
+            logLevel = level
+        }
+        // Events queued for one subscriber before it is cut off as too slow.
+        if let buffer = try table.int("subscriber_buffer", atLeast: 1) { subscriberBuffer = buffer }
+    }
+}
