@@ -1,0 +1,215 @@
+import ArgumentParser
+import KioskProtocol
+
+/// Readable forms of device results, tolerant of fields being added.
+enum DeviceText {
+    static func health(_ d: JSONValue) -> String {
+        let state = d.text("health.state") ?? d.text("state") ?? "?"
+        guard let reason = d.text("health.reason") ?? d.text("reason"), reason != "ready" || state != "ok" else { return state }
+        return "\(state): \(reason)"
+    }
+
+    /// Every scalar of an object as "key  value" lines, nested keys dotted, `first` keys first.
+    static func fields(_ value: JSONValue, first: [String] = []) -> Fields {
+        var flat: [(String, String)] = []
+        func walk(_ v: JSONValue, _ prefix: String) {
+            if let o = v.objectValue {
+                for key in o.keys.sorted() { walk(o[key]!, prefix.isEmpty ? key : "\(prefix).\(key)") }
+            } else if !v.isNull {
+                flat.append((prefix, v.plainText))
+            }
+        }
+        walk(value, "")
+        let rank = { (k: String) in first.firstIndex(of: k) ?? first.count }
+        var f = Fields()
+        for (k, v) in flat.enumerated().sorted(by: { (rank($0.element.0), $0.offset) < (rank($1.element.0), $1.offset) })
+            .map(\.element) {
+            f.add(k, v)
+        }
+        return f
+    }
+}
+
+/// `kioskctl devices`: device.list.
+struct DevicesCommand: KioskCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "devices",
+        abstract: "List the devices attached to this kioskd and how each is doing (设备状态).")
+
+    @OptionGroup(title: "Connection and output") var connection: ConnectionOptions
+
+    func perform(_ link: DaemonLink) throws {
+        try link.show(link.call(.deviceList)) { r in
+            let list = r.arrayValue ?? []
+            guard !list.isEmpty else { return "No devices are configured." }
+            var table = Table("id", "kind", "transport", "endpoint", "health", "since", "last error")
+            for d in list {
+                table.add(d.text("id") ?? "", d.text("kind") ?? "", d.text("transport") ?? "", d.text("endpoint") ?? "",
+                    DeviceText.health(d), Format.dateTime(d.text("health.since")), d.text("health.lastError") ?? "")
+            }
+            return table.render()
+        }
+    }
+}
+
+/// `kioskctl device status|test ID`.
+struct DeviceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "device",
+        abstract: "Look at or test one device.",
+        subcommands: [Status.self, Test.self])
+
+    struct Status: KioskCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "status",
+            abstract: "Show one device's health, where it is attached and its last error.")
+
+        @OptionGroup(title: "Connection and output") var connection: ConnectionOptions
+        @Argument(help: ArgumentHelp("The device id, as in `kioskctl devices`.", valueName: "id")) var id: String
+
+        func validate() throws { try Check.notEmpty(id, "ID") }
+
+        func perform(_ link: DaemonLink) throws {
+            try link.show(link.call(.deviceStatus, DeviceParams(id: id))) { d in
+                "\(d.text("id") ?? id): \(DeviceText.health(d))\n"
+                    + DeviceText.fields(d, first: ["kind", "transport", "endpoint", "health.state", "health.reason",
+                        "health.since", "health.lastError"]).render()
+            }
+        }
+    }
+
+    struct Test: KioskCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "test",
+            abstract: "Run a device's online test (在线测试): a printer prints a test slip, a reader is polled.",
+            discussion: "Exits with status 2 when the test fails, so scripts can check a machine.")
+
+        @OptionGroup(title: "Connection and output") var connection: ConnectionOptions
+        @Argument(help: ArgumentHelp("The device id, as in `kioskctl devices`.", valueName: "id")) var id: String
+
+        var answerTimeout: Double? { 120 }
+
+        func validate() throws { try Check.notEmpty(id, "ID") }
+
+        func perform(_ link: DaemonLink) throws {
+            let r = try link.call(.deviceTest, DeviceParams(id: id))
+            let passed = r["passed"]?.boolValue
+            link.show(r) { r in
+                var text = "\(r.text("id") ?? id)"
+                if let kind = r.text("kind") { text += " (\(kind))" }
+                text += passed == false ? ": FAILED" : passed == true ? ": passed" : ": tested"
+                if let m = r.text("message") { text += " — \(m)" }
+                if r["health"] != nil { text += "\n  health now \(DeviceText.health(r))" }
+                return text
+            }
+            if passed == false { throw CommandFailure(message: "device \(id) failed its test (test_failed)") }
+        }
+    }
+}
+
+/// `kioskctl idcard read`: idcard.read.
+struct IDCardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "idcard",
+        abstract: "Use the resident ID card reader.",
+        subcommands: [Read.self])
+
+    struct Read: KioskCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "read",
+            abstract: "Wait for an ID card on the reader and show what it holds (masked unless you are admin).",
+            discussion: "On a machine without hardware, put a simulated card first: kioskctl sim card --name 张三 --id-number ….")
+
+        @OptionGroup(title: "Connection and output") var connection: ConnectionOptions
+
+        @Option(help: ArgumentHelp("The reader; the first configured one by default.", valueName: "id"))
+        var device: String?
+
+        @Option(help: ArgumentHelp("Seconds to wait for a card (default 30).", valueName: "seconds"))
+        var timeout: Double?
+
+        var answerTimeout: Double? { (timeout ?? 30) + 15 }
+
+        func validate() throws {
+            if let timeout, !(timeout > 0 && timeout <= 600) {
+                throw ValidationError("--timeout must be more than 0 and at most 600 seconds.")
+            }
+        }
+
+        func perform(_ link: DaemonLink) throws {
+            try link.show(link.call(.idcardRead, IDCardReadParams(device: device, timeoutSeconds: timeout))) { c in
+                DeviceText.fields(c, first: ["name", "sex", "nation", "birthDate", "address", "idNumber", "authority",
+                    "validFrom", "validTo", "cardToken", "token"]).render()
+            }
+        }
+    }
+}
+
+/// `kioskctl sim card`: sim.card, for machines without hardware (the demo, tests).
+struct SimCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sim",
+        abstract: "Drive simulated devices (demo and test machines without hardware).",
+        subcommands: [Card.self])
+
+    struct Card: KioskCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "card",
+            abstract: "Put a resident ID card on a simulated reader, or take it off with --remove.",
+            discussion: """
+                Examples:
+                  kioskctl sim card --name 张三 --id-number 11010519491231002X --sex male
+                  kioskctl sim card --remove
+                """)
+
+        enum Sex: String, ExpressibleByArgument, CaseIterable, Sendable { case male, female }
+
+        @OptionGroup(title: "Connection and output") var connection: ConnectionOptions
+
+        @Option(help: ArgumentHelp("The simulated reader; the first one by default.", valueName: "id"))
+        var device: String?
+
+        @Flag(help: "Take the card off the reader.")
+        var remove = false
+
+        @Option(help: ArgumentHelp("The holder's name.", valueName: "name"))
+        var name: String?
+
+        @Option(help: ArgumentHelp("The holder's resident ID number.", valueName: "number"))
+        var idNumber: String?
+
+        @Option(help: ArgumentHelp("male or female.", valueName: "sex"))
+        var sex: Sex?
+
+        @Option(help: ArgumentHelp("Ethnic group as printed on the card, e.g. 汉.", valueName: "nation"))
+        var nation: String?
+
+        @Option(help: ArgumentHelp("The address on the card.", valueName: "address"))
+        var address: String?
+
+        func validate() throws {
+            if remove {
+                let extra = [name.map { _ in "--name" }, idNumber.map { _ in "--id-number" }, sex.map { _ in "--sex" },
+                    nation.map { _ in "--nation" }, address.map { _ in "--address" }].compactMap { $0 }
+                guard extra.isEmpty else {
+                    throw ValidationError("--remove takes the card off; \(extra.joined(separator: ", ")) \(extra.count == 1 ? "is" : "are") only for putting one on.")
+                }
+                return
+            }
+            guard let name else { throw ValidationError("Give the holder's --name (or --remove to take the card off).") }
+            try Check.notEmpty(name, "--name")
+            guard let idNumber else { throw ValidationError("Give the holder's --id-number (18 characters).") }
+            try Check.idNumber(idNumber)
+        }
+
+        func perform(_ link: DaemonLink) throws {
+            let params = SimCardParams(device: device, remove: remove ? true : nil, name: name, idNumber: idNumber,
+                sex: sex?.rawValue, nation: nation, address: address)
+            try link.show(link.call(.simCard, params)) { r in
+                let head = remove ? "Card removed." : "Card placed."
+                let f = DeviceText.fields(r, first: ["device", "name", "idNumber"])
+                return r.objectValue?.isEmpty == false ? head + "\n" + f.render() : head
+            }
+        }
+    }
+}
