@@ -39,7 +39,7 @@ let package = Package(
         .target(name: "KioskProtocol", dependencies: ["KioskCore"], swiftSettings: strict),
         // The daemon: hall services, event bus, socket server, lifecycle.
         .target(name: "KioskDaemon", dependencies: [
-            "KioskCore", "KioskStore", "KioskProtocol", "CSystemd", // TEMP-DEPS
+            "KioskCore", "KioskStore", "KioskDevices", "KioskProtocol", "CSystemd",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,25 +1,194 @@
 import Foundation
 import KioskCore
+import KioskDevices
 import KioskProtocol
 import KioskStore
 import Logging
 import ServiceLifecycle
 
-/// The daemon's side of the devices (placeholder until the registry lands).
+/// The daemon's side of the devices: socket methods (`device.*`, `idcard.read`, `sim.card`),
+/// ticket printing, card tokens, and `device.status` events written to the durable log.
 final class DeviceHub: Service, DeviceDesk, Sendable {
-    init(config: HallConfig, bus store: any Store, clock: any HallClock, persons: PersonKeys, logger: Logger) throws {}
+    let registry: DeviceRegistry
+    let store: any Store
+    let tokens: CardTokens
+    let persons: PersonKeys
+    let clock: any HallClock
+    let config: HallConfig
+    let logger: Logger
 
-    var ticketPrinting: TicketPrinting? { nil }
-    func summary() -> [String: String] { [:] }
-    func run() async throws { try? await gracefulShutdown() }
-    func list() async throws -> JSONValue { .array([]) }
-    func status(id: String) async throws -> JSONValue { throw KioskError(.notFound, "no device \(id)") }
-    func test(id: String) async throws -> JSONValue { throw KioskError(.notFound, "no device \(id)") }
-    func readCard(device: String?, timeoutSeconds: Double, caller: Caller, revealFull: Bool) async throws -> JSONValue {
-        throw KioskError(.deviceUnavailable, "no ID card reader")
+    init(config: HallConfig, bus store: any Store, clock: any HallClock, persons: PersonKeys, logger: Logger) throws {
+        do {
+            registry = try DeviceRegistry(configs: config.devices, stateDir: config.daemon.stateDir,
+                hallName: config.hall.name, timeZone: config.daemon.timeZone, clock: clock)
+        } catch {
+            throw error.kioskError
+        }
+        self.store = store
+        self.tokens = CardTokens(clock: clock)
+        self.persons = persons
+        self.clock = clock
+        self.config = config
+        self.logger = logger
     }
-    func simCard(_ params: SimCardParams) async throws -> JSONValue { throw KioskError(.deviceUnavailable, "no reader") }
+
+    var ticketPrinting: TicketPrinting? { ReceiptPrinting(registry: registry) }
+
+    /// Follows health changes and records each as a `device.status` event.
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            for await event in self.registry.events {
+                guard case .statusChanged(let id, let health) = event else { continue }
+                let kind = self.registry.device(id)?.kind.rawValue ?? "unknown"
+                self.logger.notice("device \(id) is \(health.state.rawValue): \(health.reason)")
+                do {
+                    try await self.store.write { w in
+                        try HallService.emit(w, event.topic, DeviceStatusEvent(device: id, kind: kind, health: health, timeZone: self.config.daemon.timeZone), at: health.since)
+                    }
+                } catch {
+                    self.logger.error("cannot record device event for \(id): \(error)")
+                }
+            }
+        }
+        registry.shutdown()
+    }
+
+    func summary() -> [String: String] {
+        Dictionary(registry.devices.map { ($0.id, $0.health.state.rawValue) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    func list() async throws -> JSONValue { try JSONValue(encoding: registry.list()) }
+
+    func status(id: String) async throws -> JSONValue {
+        guard let device = registry.device(id) else { throw KioskError(.notFound, "no device \(id)") }
+        var info = try JSONValue(encoding: DeviceInfo(device)).objectValue ?? [:]
+        switch device {
+        case let p as any ReceiptPrinter: info["printer"] = try JSONValue(encoding: await p.status())
+        case let r as any IDCardReader: info["reader"] = try JSONValue(encoding: await r.status())
+        default: break
+        }
+        // `state` at the top level (contract for technicians' scripts).
+        info["state"] = .string(device.health.state.rawValue)
+        info["lastError"] = device.health.lastError.map(JSONValue.string) ?? .null
+        return .object(info)
+    }
+
+    func test(id: String) async throws -> JSONValue {
+        do {
+            let result = try await registry.test(id)
+            return [
+                "id": .string(result.id), "kind": .string(result.kind.rawValue), "passed": .bool(result.passed),
+                "message": .string(result.message), "state": .string(result.health.state.rawValue),
+                "health": try JSONValue(encoding: result.health),
+                "at": .string(ISO8601.string(result.at, timeZone: config.daemon.timeZone)),
+            ]
+        } catch {
+            throw error.kioskError
+        }
+    }
+
+    func readCard(device: String?, timeoutSeconds: Double, caller: Caller, revealFull: Bool) async throws -> JSONValue {
+        guard timeoutSeconds > 0, timeoutSeconds <= 300 else {
+            throw RPCError.invalidParams("timeoutSeconds must be between 0 and 300")
+        }
+        let reader = try self.reader(device)
+        let card: IDCard
+        do {
+            card = try await reader.readCard(timeout: .milliseconds(Int64(timeoutSeconds * 1000)))
+        } catch {
+            throw error.kioskError
+        }
+        let now = clock.now()
+        try await store.write { w in
+            try HallService.emit(w, EventTopic.idcardPresented,
+                ["device": reader.id, "cardType": card.cardType.rawValue] as [String: String], at: now)
+        }
+        let (token, expires) = tokens.issue(for: card.idNumber, personKey: persons.key(for: card.idNumber), connection: caller.connection)
+        let today = config.calendar.day(for: now)
+        let tz = config.daemon.timeZone
+        var result: [String: JSONValue] = [
+            "device": .string(reader.id), "cardType": .string(card.cardType.rawValue), "name": .string(card.name),
+            "sex": .string(card.sex.chinese), "nation": .string(card.nation), "birthDate": .string(card.birthDate.yyyymmdd),
+            "age": .int(Int64(card.idNumber.age(on: today))), "authority": .string(card.authority),
+            "validFrom": .string(card.validFrom.yyyymmdd), "validTo": card.validTo.map { .string($0.yyyymmdd) } ?? .string("长期"),
+            "expired": .bool(!(CardDate(today).map(card.isValid(on:)) ?? true)),
+            "idNumber": .string(revealFull ? card.idNumber.digits : card.idNumber.masked),
+            "cardToken": .string(token), "cardTokenExpiresAt": .string(ISO8601.string(expires, timeZone: tz)),
+        ]
+        if revealFull { result["address"] = .string(card.address) }
+        return .object(result)
+    }
+
+    func simCard(_ p: SimCardParams) async throws -> JSONValue {
+        let reader = try self.reader(p.device)
+        guard let sim = reader as? SimulatedIDCardReader else {
+            throw KioskError(.invalidState, "device \(reader.id) is a real reader; only simulated readers take sim cards")
+        }
+        if p.remove == true {
+            sim.remove()
+            return ["device": .string(sim.id), "card": .null]
+        }
+        guard let name = p.name, !name.isEmpty, let number = p.idNumber else {
+            throw RPCError.invalidParams("params.name and params.idNumber are required (or remove: true)")
+        }
+        let id = try IDNumber(validating: number)
+        let b = id.birthDate
+        let sex: IDCard.Sex
+        switch p.sex {
+        case nil: sex = Int(String(Array(id.digits)[16]))! % 2 == 1 ? .male : .female  // GB 11643: odd = male
+        case "male", "男": sex = .male
+        case "female", "女": sex = .female
+        case let other?: throw RPCError.invalidParams("sex must be male or female, got \(other)")
+        }
+        let card = IDCard(
+            name: name, sex: sex, nation: p.nation ?? "汉", birthDate: CardDate(year: b.year!, month: b.month!, day: b.day!)!,
+            address: p.address ?? "重庆市九龙坡区", idNumber: id, authority: "重庆市公安局九龙坡区分局",
+            validFrom: CardDate(year: 2020, month: 1, day: 1)!, validTo: nil)
+        do {
+            try sim.present(card: card)
+        } catch {
+            throw error.kioskError
+        }
+        return ["device": .string(sim.id), "card": .string(card.description)]
+    }
+
     func holder(forToken token: String, caller: Caller) throws -> (key: String, masked: String, age: Int?) {
-        throw KioskError(.invalidCardToken, "unknown card token")
+        let h = try tokens.redeem(token, connection: caller.connection)
+        return (h.personKey, h.masked, h.idNumber.age(on: config.calendar.day(for: clock.now())))
+    }
+
+    private func reader(_ id: String?) throws -> any IDCardReader {
+        do {
+            if let id { return try registry.idCardReader(id) }
+            guard let first = registry.idCardReader else { throw KioskError(.deviceUnavailable, "no ID card reader is configured") }
+            return first
+        } catch let e as DeviceError {
+            throw e.kioskError
+        }
+    }
+}
+
+struct DeviceStatusEvent: Encodable {
+    var device: String
+    var kind: String
+    var state: String
+    var reason: String
+    var lastError: String?
+    var since: String
+
+    init(device: String, kind: String, health: DeviceHealth, timeZone: TimeZone) {
+        self.device = device
+        self.kind = kind
+        state = health.state.rawValue
+        reason = health.reason
+        lastError = health.lastError
+        since = ISO8601.string(health.since, timeZone: timeZone)
+    }
+}
+
+extension Error {
+    /// Device errors as the protocol's refusals; anything else unchanged.
+    var kioskError: any Error {
+        (self as? DeviceError)?.kioskError ?? self
     }
 }

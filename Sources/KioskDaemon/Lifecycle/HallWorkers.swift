@@ -26,7 +26,7 @@ final class HallWorkers: Service, Sendable {
     }
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.rolloverLoop() }
                 group.addTask { await self.alertLoop() }

@@ -56,7 +56,7 @@ struct Dispatcher: Sendable {
             return try JSONValue(encoding: await hall.categories())
         case .queueTake:
             let take = try p(TakeParams.self)
-            let holder = try await take.cardToken.map { token in
+            let holder = try take.cardToken.map { token in
                 guard let devices else { throw KioskError(.invalidCardToken, "no ID card reader on this kioskd") }
                 return try devices.holder(forToken: token, caller: caller)
             }

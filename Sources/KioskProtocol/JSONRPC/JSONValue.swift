@@ -1,4 +1,5 @@
 import Foundation
+import KioskCore
 
 /// Any JSON value: request params before a handler types them, results a client prints generically.
 public enum JSONValue: Sendable, Equatable, Codable {
@@ -79,6 +80,11 @@ public enum JSONCoding {
     public static var encoder: JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Any Date that reaches the wire is ISO 8601 with offset (contract), never seconds.
+        e.dateEncodingStrategy = .custom { date, encoder in
+            var c = encoder.singleValueContainer()
+            try c.encode(ISO8601.string(date))
+        }
         return e
     }
     public static var decoder: JSONDecoder { JSONDecoder() }

@@ -1,0 +1,141 @@
+import Foundation
+import KioskCore
+
+/// Every device of this machine, built once from the `[[devices]]` entries.
+///
+/// Owns the drivers, answers lookups (`device.list`, "the ticket printer", "the card reader"),
+/// runs online tests, and turns every health change into a `DeviceEvent` on `events`, so the
+/// daemon emits `device.status` without polling. Simulated transports get the simulated
+/// drivers; others are registered `absent` until their real drivers land.
+public final class DeviceRegistry: Sendable {
+    /// All devices, in configuration order.
+    public let devices: [any Device]
+    /// Health changes of every device, in order per device. One consumer (the daemon's event
+    /// bus); the newest 256 are kept if it falls behind. Initial states are not replayed: read
+    /// `devices` first, then follow this.
+    public let events: AsyncStream<DeviceEvent>
+
+    private let continuation: AsyncStream<DeviceEvent>.Continuation
+    private let clock: any HallClock
+    private let timeZone: TimeZone
+    private let hallName: String?
+
+    /// Builds the drivers. Throws `invalidConfig` when two entries share an id.
+    ///
+    /// - Parameters:
+    ///   - stateDir: the daemon's state dir; a simulated printer without `output` writes to
+    ///     `<stateDir>/devices/<id>.txt`.
+    ///   - hallName: printed on test slips.
+    ///   - timeZone: the hall's time zone, for the local times printed.
+    public init(
+        configs: [DeviceConfig], stateDir: String, hallName: String? = nil,
+        timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!, clock: any HallClock = SystemClock()
+    ) throws(DeviceError) {
+        var seen = Set<String>()
+        for config in configs where !seen.insert(config.id).inserted {
+            throw .invalidConfig(id: config.id, message: "two [[devices]] entries have the id \(config.id)")
+        }
+        (events, continuation) = AsyncStream.makeStream(of: DeviceEvent.self, bufferingPolicy: .bufferingNewest(256))
+        self.clock = clock
+        self.timeZone = timeZone
+        self.hallName = hallName
+        devices = configs.map { Self.makeDevice($0, stateDir: stateDir, clock: clock, timeZone: timeZone) }
+        for device in devices {
+            let (id, continuation) = (device.id, continuation)
+            device.observeHealth { health in continuation.yield(.statusChanged(id: id, health: health)) }
+        }
+    }
+
+    deinit { continuation.finish() }
+
+    /// Ends `events` (daemon shutdown).
+    public func shutdown() { continuation.finish() }
+
+    /// The driver for one entry: simulated where asked, `DriverlessDevice` where none exists.
+    static func makeDevice(
+        _ config: DeviceConfig, stateDir: String, clock: any HallClock, timeZone: TimeZone
+    ) -> any Device {
+        guard config.transport == .simulated else {
+            return DriverlessDevice(
+                config: config, reason: "no driver for transport \(config.transport.rawValue) yet", clock: clock)
+        }
+        switch config.kind {
+        case .receiptPrinter:
+            return SimulatedReceiptPrinter(config: config, stateDir: stateDir, clock: clock, timeZone: timeZone)
+        case .idcardReader:
+            return SimulatedIDCardReader(id: config.id, clock: clock)
+        case .certificatePrinter, .windowDisplay, .voice, .evaluator:
+            return DriverlessDevice(
+                config: config, reason: "no simulated driver for kind \(config.kind.rawValue) yet", clock: clock)
+        }
+    }
+
+    // MARK: Lookups
+
+    /// The device with this id.
+    public func device(_ id: String) -> (any Device)? { devices.first { $0.id == id } }
+
+    /// `device.list`.
+    public func list() -> [DeviceInfo] { devices.map(DeviceInfo.init) }
+
+    /// The first receipt printer that has a driver (the ticket printer of a terminal).
+    public var receiptPrinter: (any ReceiptPrinter)? {
+        devices.lazy.compactMap { $0 as? any ReceiptPrinter }.first
+    }
+
+    /// The first ID card reader that has a driver.
+    public var idCardReader: (any IDCardReader)? {
+        devices.lazy.compactMap { $0 as? any IDCardReader }.first
+    }
+
+    /// The receipt printer `id`: `notFound`, `wrongKind`, or `unavailable` when it has no driver.
+    public func receiptPrinter(_ id: String) throws(DeviceError) -> any ReceiptPrinter {
+        try typed(id, .receiptPrinter)
+    }
+
+    /// The ID card reader `id`: `notFound`, `wrongKind`, or `unavailable` when it has no driver.
+    public func idCardReader(_ id: String) throws(DeviceError) -> any IDCardReader {
+        try typed(id, .idcardReader)
+    }
+
+    private func typed<T>(_ id: String, _ kind: DeviceConfig.Kind) throws(DeviceError) -> T {
+        guard let device = device(id) else { throw .notFound(id: id) }
+        guard device.kind == kind else { throw .wrongKind(id: id, expected: kind, actual: device.kind) }
+        guard let typed = device as? T else { throw .unavailable(id: id, reason: device.health.reason) }
+        return typed
+    }
+
+    // MARK: Online test
+
+    /// Runs the device's self-test: a printer prints a test slip showing its status, a reader
+    /// reports its status. Throws only `notFound`; a failing device is a failed result.
+    public func test(_ id: String) async throws(DeviceError) -> DeviceTestResult {
+        guard let device = device(id) else { throw .notFound(id: id) }
+        let passed: Bool
+        let message: String
+        switch device {
+        case let printer as any ReceiptPrinter:
+            let status = await printer.status()
+            let slip = TestSlip(
+                deviceID: id, endpoint: printer.endpoint, hallName: hallName, printedAt: clock.now(),
+                timeZone: timeZone, status: status.health.description)
+            do {
+                try await printer.printTestSlip(slip)
+                passed = true
+                message = "printed a test slip; \(status.health)"
+            } catch {
+                passed = false
+                message = error.description
+            }
+        case let reader as any IDCardReader:
+            let status = await reader.status()
+            passed = status.health.state.isUsable
+            message = "\(status.health); " + (status.cardPresent ? "a card is on the reader" : "no card on the reader")
+        default:
+            passed = false
+            message = device.health.description
+        }
+        return DeviceTestResult(
+            id: id, kind: device.kind, passed: passed, message: message, health: device.health, at: clock.now())
+    }
+}
