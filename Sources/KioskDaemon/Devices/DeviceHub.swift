@@ -152,6 +152,29 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
         return ["device": .string(sim.id), "card": .string(card.description)]
     }
 
+    func simPrinter(_ p: SimPrinterParams) async throws -> JSONValue {
+        let printer: any ReceiptPrinter
+        do {
+            if let id = p.device { printer = try registry.receiptPrinter(id) } else {
+                guard let first = registry.receiptPrinter else { throw KioskError(.deviceUnavailable, "no receipt printer is configured") }
+                printer = first
+            }
+        } catch let e as DeviceError {
+            throw e.kioskError
+        }
+        guard let sim = printer as? SimulatedReceiptPrinter else {
+            throw KioskError(.invalidState, "device \(printer.id) is a real printer; only simulated printers take sim commands")
+        }
+        if let paper = p.paper {
+            guard let level = PaperLevel(rawValue: paper) else {
+                throw RPCError.invalidParams("paper must be one of \(PaperLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            sim.setPaper(level)
+        }
+        if let connected = p.connected { sim.setConnected(connected) }
+        return try await status(id: sim.id)
+    }
+
     func holder(forToken token: String, caller: Caller) throws -> (key: String, masked: String, age: Int?) {
         let h = try tokens.redeem(token, connection: caller.connection)
         return (h.personKey, h.masked, h.idNumber.age(on: config.calendar.day(for: clock.now())))

@@ -8,6 +8,7 @@ protocol DeviceDesk: Sendable {
     func test(id: String) async throws -> JSONValue
     func readCard(device: String?, timeoutSeconds: Double, caller: Caller, revealFull: Bool) async throws -> JSONValue
     func simCard(_ params: SimCardParams) async throws -> JSONValue
+    func simPrinter(_ params: SimPrinterParams) async throws -> JSONValue
     /// The holder behind a card token issued to this caller by `idcard.read`.
     func holder(forToken token: String, caller: Caller) throws -> (key: String, masked: String, age: Int?)
 }

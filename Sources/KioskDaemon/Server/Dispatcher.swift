@@ -121,6 +121,8 @@ struct Dispatcher: Sendable {
                 revealFull: session.role == .admin)
         case .simCard:
             return try await desk().simCard(try p(SimCardParams.self))
+        case .simPrinter:
+            return try await desk().simPrinter(try p(SimPrinterParams.self))
         }
     }
 

@@ -18,7 +18,7 @@ enum MethodPolicy {
             return [.counter, .admin]
         case .idcardRead:
             return [.kiosk, .technician, .admin]
-        case .deviceTest, .simCard:
+        case .deviceTest, .simCard, .simPrinter:
             return [.technician, .admin]
         }
     }

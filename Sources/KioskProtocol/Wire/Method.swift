@@ -28,4 +28,5 @@ public enum Method: String, Sendable, CaseIterable {
     case deviceTest = "device.test"
     case idcardRead = "idcard.read"
     case simCard = "sim.card"
+    case simPrinter = "sim.printer"
 }

@@ -179,3 +179,16 @@ public struct SimCardParams: Codable, Sendable {
         self.address = address
     }
 }
+
+/// `sim.printer`: change a simulated printer's paper or connection (demo, kiosk-shell testing).
+public struct SimPrinterParams: Codable, Sendable {
+    public var device: String?
+    /// "ok", "near_end" or "out".
+    public var paper: String?
+    public var connected: Bool?
+    public init(device: String? = nil, paper: String? = nil, connected: Bool? = nil) {
+        self.device = device
+        self.paper = paper
+        self.connected = connected
+    }
+}

@@ -150,7 +150,7 @@ struct SimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
         abstract: "Drive simulated devices (demo and test machines without hardware).",
-        subcommands: [Card.self])
+        subcommands: [Card.self, Printer.self])
 
     struct Card: KioskCommand {
         static let configuration = CommandConfiguration(
@@ -209,6 +209,48 @@ struct SimCommand: ParsableCommand {
                 let head = remove ? "Card removed." : "Card placed."
                 let f = DeviceText.fields(r, first: ["device", "name", "idNumber"])
                 return r.objectValue?.isEmpty == false ? head + "\n" + f.render() : head
+            }
+        }
+    }
+
+    struct Printer: KioskCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "printer",
+            abstract: "Change a simulated printer's paper or connection, to see how a kiosk shell copes.",
+            discussion: """
+                Examples:
+                  kioskctl sim printer --paper out        # printer0 goes to fault; queue.take {print} is refused
+                  kioskctl sim printer --paper ok
+                  kioskctl sim printer --unplug           # absent
+                  kioskctl sim printer --plug
+                """)
+
+        enum Paper: String, ExpressibleByArgument, CaseIterable, Sendable {
+            case ok
+            case nearEnd = "near_end"
+            case out
+        }
+
+        @OptionGroup(title: "Connection and output") var connection: ConnectionOptions
+
+        @Option(help: ArgumentHelp("The simulated printer; the first one by default.", valueName: "id"))
+        var device: String?
+
+        @Option(help: ArgumentHelp("Paper level: ok, near_end or out.", valueName: "level"))
+        var paper: Paper?
+
+        @Flag(help: "Unplug the printer.") var unplug = false
+        @Flag(help: "Plug it back in.") var plug = false
+
+        func validate() throws {
+            guard !(unplug && plug) else { throw ValidationError("Give --unplug or --plug, not both.") }
+            guard paper != nil || unplug || plug else { throw ValidationError("Say what to change: --paper, --unplug or --plug.") }
+        }
+
+        func perform(_ link: DaemonLink) throws {
+            let params = SimPrinterParams(device: device, paper: paper?.rawValue, connected: unplug ? false : plug ? true : nil)
+            try link.show(link.call(.simPrinter, params)) { r in
+                DeviceText.fields(r, first: ["id", "state", "lastError"]).render()
             }
         }
     }
