@@ -1,0 +1,160 @@
+import Foundation
+import KioskCore
+import KioskStore
+import Synchronization
+import Testing
+
+/// What every `Store` backend must do. Each test takes a fresh store from `Backends.all`, so the
+/// PostgreSQL backend joins by adding a factory there.
+enum Backends {
+    struct Factory: CustomStringConvertible, Sendable {
+        var description: String
+        /// Opens a store on a fresh location; calling `reopen` gives a second handle to the same data.
+        var make: @Sendable () throws -> (store: any Store, reopen: @Sendable () throws -> any Store, cleanup: @Sendable () -> Void)
+    }
+
+    static let sqlite = Factory(description: "sqlite") {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("kioskd.sqlite").path
+        return (try SQLiteStore(path: path), { try SQLiteStore(path: path) }, { try? FileManager.default.removeItem(at: dir) })
+    }
+
+    static let all = [sqlite]
+}
+
+let day = HallDay("2026-11-23")
+
+func ticket(_ n: Int, category: String = "A", orderKey: Int64 = 0) -> Ticket {
+    Ticket(day: day, category: category, sequence: n, number: TicketNumber.format(prefix: category, sequence: n),
+        issuedAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(n)), orderKey: orderKey)
+}
+
+@Suite struct StoreConformanceTests {
+    @Test(arguments: Backends.all) func sequencesCountPerCategoryAndDay(_ backend: Backends.Factory) async throws {
+        let (store, _, cleanup) = try backend.make()
+        defer { cleanup() }
+        let seqs = try await store.write { w in
+            [try w.nextSequence(day: day, category: "A"), try w.nextSequence(day: day, category: "A"),
+             try w.nextSequence(day: day, category: "B"), try w.nextSequence(day: HallDay("2026-11-24"), category: "A")]
+        }
+        #expect(seqs == [1, 2, 1, 1])
+        #expect(try await store.read { try $0.issuedCount(day: day, category: "A") } == 2)
+    }
+
+    @Test(arguments: Backends.all) func aThrowingTransactionLeavesNoTraceAndPublishesNothing(_ backend: Backends.Factory) async throws {
+        let (store, _, cleanup) = try backend.make()
+        defer { cleanup() }
+        let published = Mutex<[StoredEvent]>([])
+        store.setEventSink { e in published.withLock { $0 += e } }
+        struct Refused: Error {}
+        await #expect(throws: Refused.self) {
+            try await store.write { w in
+                _ = try w.nextSequence(day: day, category: "A")
+                _ = try w.insert(ticket(1))
+                try w.appendEvent(topic: "ticket.issued", at: Date(), json: "{}")
+                throw Refused()
+            }
+        }
+        #expect(try await store.read { try $0.ticketCount() } == 0)
+        #expect(try await store.read { try $0.issuedCount(day: day, category: "A") } == 0)
+        #expect(try await store.read { try $0.lastEventSeq() } == 0)
+        #expect(published.withLock { $0.isEmpty })
+    }
+
+    @Test(arguments: Backends.all) func eventsGetConsecutiveSeqsPublishedInCommitOrder(_ backend: Backends.Factory) async throws {
+        let (store, _, cleanup) = try backend.make()
+        defer { cleanup() }
+        let published = Mutex<[Int64]>([])
+        store.setEventSink { e in published.withLock { $0 += e.map(\.seq) } }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<20 {
+                group.addTask {
+                    try await store.write { w in
+                        try w.appendEvent(topic: "t", at: Date(), json: "{\"i\":\(i)}")
+                        try w.appendEvent(topic: "t", at: Date(), json: "{\"i\":\(i)}")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        #expect(published.withLock { $0 } == Array(1...40))
+        let stored = try await store.read { try $0.events(after: 10, limit: 5) }
+        #expect(stored.map(\.seq) == [11, 12, 13, 14, 15])
+    }
+
+    @Test(arguments: Backends.all) func dataAndSeqSurviveReopening(_ backend: Backends.Factory) async throws {
+        let (store, reopen, cleanup) = try backend.make()
+        defer { cleanup() }
+        let inserted = try await store.write { w in
+            let t = try w.insert(ticket(1))
+            try w.appendEvent(topic: "ticket.issued", at: Date(), json: "{}")
+            try w.setMeta("current_day", day.rawValue)
+            return t
+        }
+        let again = try reopen()
+        #expect(try await again.read { try $0.ticket(id: inserted.id) } == inserted)
+        #expect(try await again.read { try $0.meta("current_day") } == day.rawValue)
+        let next = try await again.write { w in try w.appendEvent(topic: "x", at: Date(), json: "{}") }
+        #expect(next.seq == 2)
+    }
+
+    @Test(arguments: Backends.all) func aNumberIsUniqueWithinADay(_ backend: Backends.Factory) async throws {
+        let (store, _, cleanup) = try backend.make()
+        defer { cleanup() }
+        _ = try await store.write { w in try w.insert(ticket(1)) }
+        await #expect(throws: (any Error).self) { _ = try await store.write { w in try w.insert(ticket(1)) } }
+        #expect(try await store.read { try $0.ticketCount() } == 1)
+    }
+
+    @Test(arguments: Backends.all) func waitingTicketsFollowLanesAndOrder(_ backend: Backends.Factory) async throws {
+        let (store, _, cleanup) = try backend.make()
+        defer { cleanup() }
+        try await store.write { w in
+            var a2 = ticket(2, orderKey: 1)
+            a2.assignedWindow = "3"
+            _ = try w.insert(ticket(1, orderKey: 5))
+            _ = try w.insert(a2)
+            _ = try w.insert(ticket(1, category: "B", orderKey: 2))
+            var done = ticket(3, orderKey: 0)
+            done.state = .done
+            _ = try w.insert(done)
+        }
+        let lane = try await store.read { try $0.waitingTickets(day: day, categories: ["A", "B"], window: nil) }
+        #expect(lane.map(\.number) == ["B001", "A001"])  // assigned and finished ones excluded, by orderKey
+        let withWindow = try await store.read { try $0.waitingTickets(day: day, categories: ["A"], window: "3") }
+        #expect(Set(withWindow.map(\.number)) == ["A001", "A002"])
+    }
+
+    @Test(arguments: Backends.all) func aTicketRoundTripsEveryField(_ backend: Backends.Factory) async throws {
+        let (store, _, cleanup) = try backend.make()
+        defer { cleanup() }
+        var t = ticket(7)
+        t.state = .serving
+        t.priority = .appointment
+        t.front = true
+        t.assignedWindow = "2"
+        t.window = "2"
+        t.staff = "王芳"
+        t.calledAt = Date(timeIntervalSince1970: 1_790_000_100.25)
+        t.firstCalledAt = Date(timeIntervalSince1970: 1_790_000_050)
+        t.startedAt = Date(timeIntervalSince1970: 1_790_000_200)
+        t.recalls = 2
+        t.requeues = 1
+        t.transfers = 1
+        t.personKey = "abc"
+        t.personMasked = "1101**********002X"
+        t.appointmentCode = "YY-1"
+        let original = t
+        let saved = try await store.write { w in try w.insert(original) }
+        var expected = t
+        expected.id = saved.id
+        #expect(try await store.read { try $0.ticket(id: saved.id) } == expected)
+        expected.state = .done
+        expected.finishedAt = Date(timeIntervalSince1970: 1_790_000_500)
+        let finished = expected
+        try await store.write { w in try w.update(finished) }
+        #expect(try await store.read { try $0.ticket(day: day, number: "A007") } == expected)
+        #expect(try await store.read { try $0.serviceTimes(day: day, category: "A") }.count == 1)
+    }
+}
