@@ -105,10 +105,18 @@ final class DaemonHarness: @unchecked Sendable {
     }
 
     /// Starts kioskd and waits until its socket accepts.
-    func start(timeout: TimeInterval = 20) throws {
+    func start(timeout: TimeInterval = 20, environment: [String: String] = [:], launcher: [String] = [], waitOn: String? = nil) throws {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.binary("kioskd"))
-        p.arguments = ["--config", configPath]
+        if launcher.isEmpty {
+            p.executableURL = URL(fileURLWithPath: Self.binary("kioskd"))
+            p.arguments = ["--config", configPath]
+        } else {
+            p.executableURL = URL(fileURLWithPath: launcher[0])
+            p.arguments = Array(launcher.dropFirst()) + [Self.binary("kioskd"), "--config", configPath]
+        }
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         FileManager.default.createFile(atPath: stderrPath, contents: nil)
         let output = FileHandle(forWritingAtPath: stderrPath)!
         output.seekToEndOfFile()
@@ -118,11 +126,11 @@ final class DaemonHarness: @unchecked Sendable {
         process = p
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
-            if (try? KioskClient(socketPath: socket)) != nil { return }
+            if (try? KioskClient(socketPath: waitOn ?? socket)) != nil { return }
             guard p.isRunning else { throw HarnessError("kioskd exited with \(p.terminationStatus): \(log())") }
             usleep(20_000)
         }
-        throw HarnessError("kioskd did not accept on \(socket) within \(timeout)s: \(log())")
+        throw HarnessError("kioskd did not accept on \(waitOn ?? socket) within \(timeout)s: \(log())")
     }
 
     func client(role: String? = nil) throws -> KioskClient {
