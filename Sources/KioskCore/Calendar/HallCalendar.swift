@@ -8,8 +8,9 @@ public struct HallDay: Sendable, Hashable, Comparable, Codable, CustomStringConv
 
     /// Parses and checks "YYYY-MM-DD".
     public init?(validating text: String) {
-        let parts = text.split(separator: "-")
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
             let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]),
             (1...12).contains(m), (1...31).contains(d), y > 1900
         else { return nil }

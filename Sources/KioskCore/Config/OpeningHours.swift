@@ -11,8 +11,8 @@ public struct OpeningHours: Sendable, Equatable, CustomStringConvertible {
     /// Parses the config form; nil when it is not `HH:MM-HH:MM[,HH:MM-HH:MM…]`.
     public init?(parsing text: String) {
         var ranges: [Range<Int>] = []
-        for part in text.split(separator: ",") {
-            let bounds = part.trimmingCharacters(in: " ").split(separator: "-")
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let bounds = part.trimmingCharacters(in: " ").split(separator: "-", omittingEmptySubsequences: false)
             guard bounds.count == 2,
                 let start = Self.minutes(bounds[0]), let end = Self.minutes(bounds[1]), start < end
             else { return nil }
@@ -32,8 +32,9 @@ public struct OpeningHours: Sendable, Equatable, CustomStringConvertible {
 
     /// `"HH:MM"` to minutes after midnight; `"24:00"` is allowed as an end.
     public static func minutes<S: StringProtocol>(_ text: S) -> Int? {
-        let parts = text.split(separator: ":")
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 2, parts[1].count == 2,
+            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
             let h = Int(parts[0]), let m = Int(parts[1]), (0...24).contains(h), (0..<60).contains(m)
         else { return nil }
         let total = h * 60 + m

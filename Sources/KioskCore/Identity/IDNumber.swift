@@ -3,7 +3,7 @@ import Foundation
 /// A resident ID number (公民身份号码, GB 11643): 17 digits and an ISO 7064 MOD 11-2 check
 /// character. Personal information under the PIPL: it is validated, masked for display and kept
 /// only as a keyed hash; this type never prints the full number.
-public struct IDNumber: Sendable, Equatable, CustomStringConvertible {
+public struct IDNumber: Sendable, Equatable, CustomStringConvertible, CustomReflectable {
     /// The 18 characters, upper-case X. Not `description`: that one is masked.
     public let digits: String
 
@@ -29,13 +29,15 @@ public struct IDNumber: Sendable, Equatable, CustomStringConvertible {
     public static func checkCharacter<S: StringProtocol>(for first17: S) -> Character {
         let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
         var sum = 0
-        for (d, w) in zip(first17.utf8, weights) { sum += Int(d - 0x30) * w }
+        for (d, w) in zip(first17.utf8, weights) { sum += Int(d &- 0x30) % 10 * w }  // non-digits cannot trap
         return Array("10X98765432")[sum % 11]
     }
 
     /// `5001**********123X`: region prefix and last four, as on hall screens and receipts.
     public var masked: String { Self.mask(digits) }
     public var description: String { masked }
+    /// `dump` and debuggers see the masked form too.
+    public var customMirror: Mirror { Mirror(self, children: ["masked": masked]) }
 
     public static func mask(_ s: String) -> String {
         guard s.count > 8 else { return String(repeating: "*", count: s.count) }

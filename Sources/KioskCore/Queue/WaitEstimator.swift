@@ -43,7 +43,8 @@ public enum WaitEstimator {
     /// mean service `s` and `c` servers. Used to validate the model and for capacity planning.
     public static func erlangC(lambda: Double, meanService s: Double, servers c: Int) -> (pWait: Double, meanWait: Double) {
         let a = lambda * s  // offered load in Erlangs
-        precondition(a < Double(c), "unstable queue: load \(a) ≥ \(c) servers")
+        // An overloaded hall has no steady state: everyone waits, and the wait grows without bound.
+        guard a < Double(c) else { return (1, .infinity) }
         var term = 1.0, sum = 1.0  // sum of a^k/k! for k < c
         for k in 1..<c {
             term *= a / Double(k)

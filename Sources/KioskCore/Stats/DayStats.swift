@@ -29,7 +29,8 @@ public struct DayStats: Sendable, Equatable {
     public static func compute(
         day: HallDay, tickets: [Ticket], evaluations: [Evaluation], categoryOrder: [String], windowOrder: [String]
     ) -> DayStats {
-        let byTicket = Dictionary(evaluations.map { ($0.ticketId, $0) }, uniquingKeysWith: { a, _ in a })
+        // The window each ticket ended at: a rating counts there (the evaluator may not say).
+        let windowOfTicket = Dictionary(tickets.map { ($0.id, $0.window) }, uniquingKeysWith: { a, _ in a })
         func line(_ key: String, _ ts: [Ticket], _ evals: [Evaluation]) -> Line {
             var l = Line(key: key)
             l.issued = ts.count
@@ -61,7 +62,7 @@ public struct DayStats: Sendable, Equatable {
         let served = tickets.filter { $0.window != nil }
         let winKeys = windowOrder + Set(served.compactMap(\.window)).subtracting(windowOrder).sorted()
         let windows = winKeys.map { w in
-            line(w, served.filter { $0.window == w }, evaluations.filter { byTicket[$0.ticketId]?.window == w })
+            line(w, served.filter { $0.window == w }, evaluations.filter { (windowOfTicket[$0.ticketId] ?? $0.window) == w })
         }
         return DayStats(
             day: day, categories: categories, windows: windows, total: line("total", tickets, evaluations),

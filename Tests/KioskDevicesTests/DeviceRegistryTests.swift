@@ -1,0 +1,134 @@
+import Foundation
+import KioskCore
+import Testing
+
+@testable import KioskDevices
+
+@Suite struct DeviceRegistryTests {
+    let configs = [
+        DeviceConfig(id: "idreader0", kind: .idcardReader, transport: .serial, path: "/dev/ttyUSB0", baud: 115200),
+        DeviceConfig(id: "printer0", kind: .receiptPrinter, transport: .simulated),
+        DeviceConfig(id: "reader-sim", kind: .idcardReader, transport: .simulated),
+        DeviceConfig(id: "usbprinter", kind: .receiptPrinter, transport: .usb, match: "usb:0416:5011"),
+        DeviceConfig(id: "led3", kind: .windowDisplay, transport: .simulated),
+    ]
+
+    func registry(_ dir: String) throws -> DeviceRegistry {
+        try DeviceRegistry(
+            configs: configs, stateDir: dir, hallName: "九龙坡区行政服务中心", timeZone: Fixtures.shanghai,
+            clock: ManualClock(Fixtures.issuedAt))
+    }
+
+    @Test func simulatedTransportsGetSimulatedDrivers() throws {
+        let r = try registry(Fixtures.tempDir())
+        #expect(r.devices.map(\.id) == configs.map(\.id))
+        #expect(r.device("printer0") is SimulatedReceiptPrinter)
+        #expect(r.device("reader-sim") is SimulatedIDCardReader)
+        #expect(r.receiptPrinter?.id == "printer0")
+        #expect(r.idCardReader?.id == "reader-sim")
+        #expect(r.device("nope") == nil)
+    }
+
+    @Test func otherTransportsAreAbsentWithAnHonestReason() throws {
+        let r = try registry(Fixtures.tempDir())
+        let serial = try #require(r.device("idreader0"))
+        #expect(serial.health.state == .absent)
+        #expect(serial.health.lastError == "no driver for transport serial yet")
+        #expect(serial.endpoint == "/dev/ttyUSB0")
+        let usb = try #require(r.device("usbprinter"))
+        #expect(usb.health.lastError == "no driver for transport usb yet")
+        #expect(usb.endpoint == "usb:0416:5011")
+        #expect(r.device("led3")?.health.lastError == "no simulated driver for kind window-display yet")
+    }
+
+    @Test func typedLookupsSayWhyTheyFail() throws {
+        let r = try registry(Fixtures.tempDir())
+        #expect(try r.receiptPrinter("printer0").id == "printer0")
+        #expect(throws: DeviceError.notFound(id: "x")) { try r.receiptPrinter("x") }
+        #expect(throws: DeviceError.wrongKind(id: "printer0", expected: .idcardReader, actual: .receiptPrinter)) {
+            try r.idCardReader("printer0")
+        }
+        #expect(throws: DeviceError.unavailable(id: "usbprinter", reason: "no driver for transport usb yet")) {
+            try r.receiptPrinter("usbprinter")
+        }
+    }
+
+    @Test func duplicateIdsAreAConfigurationError() {
+        let twice = [configs[1], configs[1]]
+        #expect(throws: DeviceError.invalidConfig(id: "printer0", message: "two [[devices]] entries have the id printer0")) {
+            try DeviceRegistry(configs: twice, stateDir: "/tmp")
+        }
+    }
+
+    @Test func testingAPrinterPrintsATestSlipWithItsStatus() async throws {
+        let dir = Fixtures.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let r = try registry(dir)
+        let printer = try #require(r.device("printer0") as? SimulatedReceiptPrinter)
+        printer.setPaper(.nearEnd)
+        let result = try await r.test("printer0")
+        #expect(result.passed)
+        #expect(result.kind == .receiptPrinter)
+        #expect(result.health.state == .degraded)
+        #expect(result.message == "printed a test slip; degraded: paper near end")
+        let text = try String(contentsOfFile: "\(dir)/devices/printer0.txt", encoding: .utf8)
+        #expect(text.contains("状态: degraded: paper near end"))
+        #expect(text.contains("九龙坡区行政服务中心"))
+    }
+
+    @Test func aPrinterWithoutPaperFailsItsTest() async throws {
+        let r = try registry(Fixtures.tempDir())
+        (r.device("printer0") as? SimulatedReceiptPrinter)?.setPaper(.out)
+        let result = try await r.test("printer0")
+        #expect(!result.passed)
+        #expect(result.health.state == .fault)
+        #expect(result.message == "device printer0 failed: paper out")
+    }
+
+    @Test func testingAReaderReportsItsStatus() async throws {
+        let r = try registry(Fixtures.tempDir())
+        let result = try await r.test("reader-sim")
+        #expect(result.passed)
+        #expect(result.message == "ok: ready; no card on the reader")
+        let absent = try await r.test("idreader0")
+        #expect(!absent.passed)
+        #expect(absent.message == "absent: no driver for transport serial yet")
+        await #expect(throws: DeviceError.notFound(id: "ghost")) { try await r.test("ghost") }
+    }
+
+    @Test func healthChangesBecomeOneEventEach() async throws {
+        let r = try registry(Fixtures.tempDir())
+        let printer = try #require(r.device("printer0") as? SimulatedReceiptPrinter)
+        let reader = try #require(r.device("reader-sim") as? SimulatedIDCardReader)
+        printer.setPaper(.out)
+        printer.setPaper(.out)
+        reader.setConnected(false)
+        reader.setConnected(false)
+        printer.setPaper(.ok)
+        reader.setConnected(true)
+        r.shutdown()
+        var seen: [String] = []
+        for await event in r.events {
+            guard case .statusChanged(let id, let health) = event else { continue }
+            #expect(event.topic == "device.status")
+            seen.append("\(id) \(health.state.rawValue)")
+        }
+        #expect(seen == ["printer0 fault", "reader-sim absent", "printer0 ok", "reader-sim ok"])
+    }
+
+    @Test func listShowsEveryDevice() throws {
+        let list = try registry(Fixtures.tempDir()).list()
+        #expect(list.map(\.id) == configs.map(\.id))
+        #expect(list[1].kind == "receipt-printer")
+        #expect(list[1].endpoint == "simulated")
+        #expect(list[0].health.state == .absent)
+    }
+
+    @Test func deviceErrorsMapToProtocolReasons() {
+        #expect(DeviceError.notFound(id: "x").kioskError.reason == .notFound)
+        #expect(DeviceError.fault(id: "p", message: "paper out").kioskError.reason == .deviceUnavailable)
+        #expect(DeviceError.timeout(id: "r", seconds: 30).kioskError.reason == .deviceUnavailable)
+        #expect(DeviceError.timeout(id: "r", seconds: 30).kioskError.details["deviceError"] == "timeout")
+        #expect(DeviceError.wrongKind(id: "p", expected: .idcardReader, actual: .receiptPrinter).kioskError.reason == .invalidState)
+    }
+}
