@@ -39,6 +39,13 @@ public protocol StoreReader {
     func ticket(day: HallDay, number: String) throws -> Ticket?
     /// Waiting tickets of `day` in the given categories, or assigned to `window`.
     func waitingTickets(day: HallDay, categories: [String], window: String?) throws -> [Ticket]
+    /// The lane's counts as seen from `ticket` (which must be waiting in it): see `CallOrder.LaneCounts`.
+    func laneCounts(of ticket: Ticket) throws -> CallOrder.LaneCounts
+    /// The first waiting ticket of each group (front, priority, normal) of each lane a window
+    /// calls from: all `CallOrder.next` needs, without loading whole queues.
+    func laneHeads(day: HallDay, categories: [String], window: String?) throws -> [Ticket]
+    /// How many wait in a category (not assigned to a window) and since when the oldest.
+    func waitingSummary(day: HallDay, category: String) throws -> (count: Int, oldestIssuedAt: Date?)
     /// Tickets called or in service at `window`.
     func currentTickets(window: String) throws -> [Ticket]
     /// Windows with a ticket called or in service, for the wait model.

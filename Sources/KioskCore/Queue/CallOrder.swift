@@ -86,4 +86,39 @@ public enum CallOrder {
         }
         return nil
     }
+
+    /// A lane seen from one waiting ticket: how many of each group wait, and how many of its own
+    /// group are before it. Enough to place it without loading the lane.
+    public struct LaneCounts: Sendable, Equatable {
+        public var fronts = 0
+        public var priorities = 0
+        public var normals = 0
+        /// Tickets of the ticket's own group with a smaller `orderKey`.
+        public var beforeInGroup = 0
+        public init(fronts: Int = 0, priorities: Int = 0, normals: Int = 0, beforeInGroup: Int = 0) {
+            self.fronts = fronts
+            self.priorities = priorities
+            self.normals = normals
+            self.beforeInGroup = beforeInGroup
+        }
+    }
+
+    /// How many will be called before a waiting ticket: the same answer as its index in
+    /// `order(of:)`, computed from counts. Priority tickets come in groups: `burst − run` before
+    /// the first normal ticket, then `burst` after each normal one.
+    public static func ahead(of ticket: Ticket, counts c: LaneCounts, priorityRun: Int, burst: Int) -> Int {
+        if ticket.front { return c.beforeInGroup }
+        let firstGroup = max(0, burst - priorityRun)
+        if ticket.priority.isPriority {
+            let j = c.beforeInGroup
+            let normalsBefore: Int
+            if j < firstGroup { normalsBefore = 0 }
+            else if burst <= 0 { normalsBefore = c.normals }
+            else { normalsBefore = min(c.normals, 1 + (j - firstGroup) / burst) }
+            return c.fronts + j + normalsBefore
+        }
+        let k = c.beforeInGroup
+        return c.fronts + k + min(c.priorities, firstGroup + max(0, burst) * k)
+    }
 }
+

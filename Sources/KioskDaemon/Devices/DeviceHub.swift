@@ -153,15 +153,7 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
     }
 
     func simPrinter(_ p: SimPrinterParams) async throws -> JSONValue {
-        let printer: any ReceiptPrinter
-        do {
-            if let id = p.device { printer = try registry.receiptPrinter(id) } else {
-                guard let first = registry.receiptPrinter else { throw KioskError(.deviceUnavailable, "no receipt printer is configured") }
-                printer = first
-            }
-        } catch let e as DeviceError {
-            throw e.kioskError
-        }
+        let printer = try ReceiptPrinting(registry: registry).printer(p.device)
         guard let sim = printer as? SimulatedReceiptPrinter else {
             throw KioskError(.invalidState, "device \(printer.id) is a real printer; only simulated printers take sim commands")
         }

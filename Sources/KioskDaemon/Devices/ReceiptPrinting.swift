@@ -7,7 +7,8 @@ import KioskProtocol
 struct ReceiptPrinting: TicketPrinting {
     let registry: DeviceRegistry
 
-    private func printer(_ id: String?) throws -> any ReceiptPrinter {
+    /// The printer `id`, or the terminal's first receipt printer; device errors as refusals.
+    func printer(_ id: String?) throws -> any ReceiptPrinter {
         do {
             if let id { return try registry.receiptPrinter(id) }
             guard let first = registry.receiptPrinter else {

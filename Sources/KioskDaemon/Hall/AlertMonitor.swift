@@ -23,9 +23,9 @@ extension HallService {
         try await store.write { w in
             let lens = QueueLens(config: config, reader: w, day: day)
             for c in config.categories {
-                let waiting = try w.waitingTickets(day: day, categories: [c.id], window: nil)
-                let oldest = waiting.map { Int(now.timeIntervalSince($0.issuedAt)) }.max() ?? 0
-                let estimate = waiting.isEmpty ? 0 : try lens.estimate(category: c.id, ahead: waiting.count)
+                let waiting = try w.waitingSummary(day: day, category: c.id)
+                let oldest = waiting.oldestIssuedAt.map { Int(now.timeIntervalSince($0)) } ?? 0
+                let estimate = waiting.count == 0 ? 0 : try lens.estimate(category: c.id, ahead: waiting.count)
                 let over = oldest >= threshold || estimate >= threshold
                 let active = try w.alertActive(category: c.id)
                 guard over != active else { continue }

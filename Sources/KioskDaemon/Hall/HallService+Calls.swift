@@ -35,7 +35,7 @@ extension HallService {
                         details: ["state": ticket.state.rawValue])
                 }
             } else {
-                let waiting = try w.waitingTickets(day: day, categories: window.serves, window: window.id)
+                let waiting = try w.laneHeads(day: day, categories: window.serves, window: window.id)
                 var runs: [CallOrder.Lane: Int] = [:]
                 for lane in Set(waiting.map(CallOrder.lane(of:))) {
                     runs[lane] = try w.laneRun(day: day, lane: QueueLens.laneKey(lane))

@@ -27,7 +27,8 @@ extension HallService {
                     id: win.id, name: win.name, serves: win.serves, prereview: win.prereview, status: s.status.rawValue,
                     staff: s.staff, since: s.since.map { ISO8601.string($0, timeZone: config.daemon.timeZone) },
                     current: try r.currentTickets(window: win.id).first.map { TicketMapper.view($0, config: config) },
-                    waiting: try r.waitingTickets(day: day, categories: win.serves, window: win.id).count)
+                    waiting: try win.serves.reduce(0) { $0 + (try r.waitingSummary(day: day, category: $1).count) }
+                        + (try r.waitingTickets(day: day, categories: [], window: win.id).count))
             }
         }
     }

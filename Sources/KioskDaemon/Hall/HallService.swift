@@ -99,8 +99,7 @@ public final class HallService: Sendable {
         return try await store.read { r in
             let cats = category.map { [$0] } ?? (window == nil ? config.categories.map(\.id) : [])
             let tickets = try r.waitingTickets(day: day, categories: cats, window: window)
-            let lens = QueueLens(config: config, reader: r, day: day)
-            return try tickets.map { try lens.view($0) }.sorted { ($0.ahead ?? 0, $0.id) < ($1.ahead ?? 0, $1.id) }
+            return try QueueLens(config: config, reader: r, day: day).views(ofWaiting: tickets)
         }
     }
 
@@ -126,7 +125,7 @@ public final class HallService: Sendable {
             let lens = QueueLens(config: config, reader: r, day: day)
             return try config.categories.map { c in
                 let issued = try r.issuedCount(day: day, category: c.id)
-                let waiting = try r.waitingTickets(day: day, categories: [c.id], window: nil).count
+                let waiting = try r.waitingSummary(day: day, category: c.id).count
                 return CategoryStatus(
                     id: c.id, name: c.name, prefix: c.prefix, dailyLimit: c.dailyLimit, hours: c.hours.description,
                     requiresPrereview: c.requiresPrereview, open: c.hours.isOpen(atMinute: minute), issued: issued,

@@ -9,9 +9,10 @@ final class QueueLens {
     let config: HallConfig
     let reader: any StoreReader
     let day: HallDay
-    private var orders: [CallOrder.Lane: [Int64: Int]] = [:]
+    private var runs: [CallOrder.Lane: Int] = [:]
     private var busy: Set<String>?
     private var states: [String: WindowState]?
+    private var means: [String: Double] = [:]
 
     init(config: HallConfig, reader: any StoreReader, day: HallDay) {
         self.config = config
@@ -26,20 +27,25 @@ final class QueueLens {
         }
     }
 
-    /// Position of a waiting ticket in its lane's call order.
+    /// Position of a waiting ticket in its lane's call order, from counts (no lane is loaded).
     func ahead(of t: Ticket) throws -> Int {
         let lane = CallOrder.lane(of: t)
-        if orders[lane] == nil {
-            let tickets: [Ticket]
-            switch lane {
-            case .window(let w): tickets = try reader.waitingTickets(day: t.day, categories: [], window: w)
-            case .category(let c): tickets = try reader.waitingTickets(day: t.day, categories: [c], window: nil)
+        if runs[lane] == nil { runs[lane] = try reader.laneRun(day: t.day, lane: Self.laneKey(lane)) }
+        return CallOrder.ahead(of: t, counts: try reader.laneCounts(of: t), priorityRun: runs[lane]!,
+            burst: config.queue.priorityBurst)
+    }
+
+    /// Views of whole lanes at once (`queue.waiting`): each lane's order is computed once.
+    func views(ofWaiting tickets: [Ticket]) throws -> [TicketView] {
+        var out: [TicketView] = []
+        for (lane, members) in Dictionary(grouping: tickets, by: CallOrder.lane(of:)) {
+            let run = try reader.laneRun(day: day, lane: Self.laneKey(lane))
+            for (ahead, t) in CallOrder.order(of: members, priorityRun: run, burst: config.queue.priorityBurst).enumerated() {
+                let estimate = try self.estimate(category: t.category, ahead: ahead, assignedWindow: t.assignedWindow)
+                out.append(TicketMapper.view(t, config: config, ahead: ahead, estimate: estimate))
             }
-            let run = try reader.laneRun(day: t.day, lane: Self.laneKey(lane))
-            let order = CallOrder.order(of: tickets, priorityRun: run, burst: config.queue.priorityBurst)
-            orders[lane] = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1.id, $0) })
         }
-        return orders[lane]?[t.id] ?? 0
+        return out.sorted { ($0.ahead ?? 0, $0.id) < ($1.ahead ?? 0, $1.id) }
     }
 
     func openWindows(serving category: String) throws -> [String] {
@@ -50,7 +56,10 @@ final class QueueLens {
     func estimate(category: String, ahead: Int, assignedWindow: String? = nil) throws -> Int {
         if busy == nil { busy = try reader.busyWindows() }
         let windows = try assignedWindow.map { [$0] } ?? openWindows(serving: category)
-        let mean = try reader.serviceTimes(day: day, category: category).mean(defaultSeconds: config.queue.defaultServiceSeconds)
+        if means[category] == nil {
+            means[category] = try reader.serviceTimes(day: day, category: category).mean(defaultSeconds: config.queue.defaultServiceSeconds)
+        }
+        let mean = means[category]!
         return WaitEstimator.seconds(
             ahead: ahead, openWindows: windows.count, busyWindows: windows.filter { busy!.contains($0) }.count,
             meanServiceSeconds: mean)

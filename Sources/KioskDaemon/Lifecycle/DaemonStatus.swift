@@ -40,7 +40,7 @@ enum DaemonStatus {
             let (tickets, lastSeq, waiting, states) = try await store.read { r in
                 var waiting: [String: Int] = [:]
                 for c in config.categories {
-                    waiting[c.id] = try r.waitingTickets(day: day, categories: [c.id], window: nil).count
+                    waiting[c.id] = try r.waitingSummary(day: day, category: c.id).count
                 }
                 return (try r.ticketCount(), try r.lastEventSeq(), waiting, try r.windowStates())
             }

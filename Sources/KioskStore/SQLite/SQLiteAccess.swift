@@ -37,6 +37,51 @@ struct SQLiteAccess: StoreWriter {
             """, arguments: StatementArguments(args)).map(TicketRow.decode)
     }
 
+    /// `WHERE` clause and arguments of the lane a waiting ticket belongs to.
+    private static func lane(of t: Ticket) -> (String, [any DatabaseValueConvertible]) {
+        if let w = t.assignedWindow { return ("day = ? AND state = 'waiting' AND assigned_window = ?", [t.day.rawValue, w]) }
+        return ("day = ? AND state = 'waiting' AND assigned_window IS NULL AND category = ?", [t.day.rawValue, t.category])
+    }
+
+    func laneCounts(of t: Ticket) throws -> CallOrder.LaneCounts {
+        let (lane, args) = Self.lane(of: t)
+        let group = t.front ? "front = 1" : (t.priority.isPriority ? "front = 0 AND priority != 'normal'" : "front = 0 AND priority = 'normal'")
+        let row = try Row.fetchOne(db, sql: """
+            SELECT COALESCE(SUM(front = 1), 0) AS fronts,
+                   COALESCE(SUM(front = 0 AND priority != 'normal'), 0) AS priorities,
+                   COALESCE(SUM(front = 0 AND priority = 'normal'), 0) AS normals,
+                   COALESCE(SUM(\(group) AND order_key < ?), 0) AS before
+            FROM tickets WHERE \(lane)
+            """, arguments: StatementArguments([t.orderKey] + args))!
+        return CallOrder.LaneCounts(fronts: row["fronts"], priorities: row["priorities"], normals: row["normals"],
+            beforeInGroup: row["before"])
+    }
+
+    func laneHeads(day: HallDay, categories: [String], window: String?) throws -> [Ticket] {
+        var lanes: [(String, [any DatabaseValueConvertible])] = categories.map {
+            ("day = ? AND state = 'waiting' AND assigned_window IS NULL AND category = ?", [day.rawValue, $0])
+        }
+        if let window { lanes.append(("day = ? AND state = 'waiting' AND assigned_window = ?", [day.rawValue, window])) }
+        var heads: [Ticket] = []
+        for (lane, args) in lanes {
+            for group in ["front = 1", "front = 0 AND priority != 'normal'", "front = 0 AND priority = 'normal'"] {
+                if let row = try Row.fetchOne(db, sql: "SELECT * FROM tickets WHERE \(lane) AND \(group) ORDER BY order_key LIMIT 1",
+                    arguments: StatementArguments(args)) {
+                    heads.append(TicketRow.decode(row))
+                }
+            }
+        }
+        return heads
+    }
+
+    func waitingSummary(day: HallDay, category: String) throws -> (count: Int, oldestIssuedAt: Date?) {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT COUNT(*) AS n, MIN(issued_at) AS oldest FROM tickets
+            WHERE day = ? AND state = 'waiting' AND assigned_window IS NULL AND category = ?
+            """, arguments: [day.rawValue, category])!
+        return (row["n"], (row["oldest"] as Double?).map(Date.init(timeIntervalSince1970:)))
+    }
+
     func currentTickets(window: String) throws -> [Ticket] {
         try Row.fetchAll(db, sql: "SELECT * FROM tickets WHERE window = ? AND state IN ('called', 'serving')",
             arguments: [window]).map(TicketRow.decode)

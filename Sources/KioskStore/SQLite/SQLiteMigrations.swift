@@ -33,7 +33,8 @@ enum SQLiteMigrations {
                     cancel_reason TEXT,
                     UNIQUE (day, number)
                 );
-                CREATE INDEX tickets_waiting ON tickets (day, state, category);
+                CREATE INDEX tickets_waiting ON tickets (day, state, category, assigned_window, front, priority, order_key);
+                CREATE INDEX tickets_assigned ON tickets (assigned_window, day, state) WHERE assigned_window IS NOT NULL;
                 CREATE INDEX tickets_window ON tickets (window, state);
                 CREATE INDEX tickets_person ON tickets (person_key, category, state) WHERE person_key IS NOT NULL;
                 CREATE INDEX tickets_active ON tickets (state, day) WHERE state IN ('waiting', 'called', 'serving');
