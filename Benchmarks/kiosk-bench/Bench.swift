@@ -14,7 +14,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "kiosk-bench",
         abstract: "Benchmarks kioskd: take latency, read throughput, event fan-out, memory, start time.")
 
-    @Option(help: "Which: all, commit, take, reads, events, memory, startup.") var only = "all"
+    @Option(help: "Which: all, commit, take, reads, events, memory, startup, store.") var only = "all"
     @Option(help: "queue.take round trips to time.") var takes = 2000
     @Option(help: "Seconds of read load.") var readSeconds = 5.0
     @Option(help: "Tickets for the memory check.") var memoryTickets = 100_000
@@ -30,6 +30,36 @@ struct Bench: ParsableCommand {
         if want("events") { try eventFanOut() }
         if want("memory") { try memory() }
         if want("startup") { try startup() }
+        if only == "store" { try storeReads() }
+    }
+
+    /// The store alone, in-process: what one read transaction and one query cost.
+    func storeReads() throws {
+        let dir = try TempDir()
+        let store = try SQLiteStore(path: dir.path + "/kioskd.sqlite")
+        let day = HallDay("2026-11-23")
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            for i in 0..<200 {
+                _ = try await store.write { w in
+                    _ = try w.insert(Ticket(day: day, category: "C", sequence: i + 1, number: "C\(i)", issuedAt: Date(),
+                        orderKey: Int64(i)))
+                }
+            }
+            let empty: @Sendable (any StoreReader) throws -> Void = { _ in }
+            let one: @Sendable (any StoreReader) throws -> Void = { r in _ = try r.issuedCount(day: day, category: "C") }
+            let ten: @Sendable (any StoreReader) throws -> Void = { r in
+                for _ in 0..<10 { _ = try r.waitingSummary(day: day, category: "C") }
+            }
+            for (label, n, body) in [("empty read transaction", 20000, empty), ("one cached query", 20000, one),
+                ("ten cached queries", 5000, ten)] {
+                let t0 = DispatchTime.now()
+                for _ in 0..<n { try await store.read(body) }
+                print(String(format: "store %@: %.1f µs", label, ms(since: t0) * 1000 / Double(n)))
+            }
+            done.signal()
+        }
+        done.wait()
     }
 
     /// The floor: one SQLite WAL commit with fsync (synchronous=FULL), same disk.

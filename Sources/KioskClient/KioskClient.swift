@@ -68,14 +68,19 @@ public final class KioskClient {
         try send(data)
         while true {
             let message = try readMessage()
-            if message["method"] == .string("event"), let params = message["params"] {
-                pendingEvents.append(try params.decode(EventMessage.Params.self))
+            if let event = Self.event(message) {
+                pendingEvents.append(event)
                 continue
             }
-            let response = try message.decode(RPCResponse.self)
-            guard response.id == .number(id) || response.id == nil else { continue }
-            if let error = response.error { throw error }
-            return response.result ?? .null
+            guard message["id"] == .int(id) || message["id"] == .null || message["id"] == nil else { continue }
+            if let error = message["error"] {
+                var data = error["data"]?.objectValue
+                if data?.isEmpty == true { data = nil }
+                var rpc = RPCError(code: Int(error["code"]?.intValue ?? 0), message: error["message"]?.stringValue ?? "")
+                rpc.data = data
+                throw rpc
+            }
+            return message["result"] ?? .null
         }
     }
 
@@ -92,14 +97,19 @@ public final class KioskClient {
         defer { timeout = saved }
         do {
             while true {
-                let message = try readMessage()
-                if message["method"] == .string("event"), let params = message["params"] {
-                    return try params.decode(EventMessage.Params.self)
-                }
+                if let event = Self.event(try readMessage()) { return event }
             }
         } catch ClientError.timeout {
             return nil
         }
+    }
+
+    /// An event notification's params, or nil for any other message.
+    static func event(_ message: JSONValue) -> EventMessage.Params? {
+        guard message["method"] == .string("event"), let p = message["params"], let seq = p["seq"]?.intValue,
+            let topic = p["topic"]?.stringValue
+        else { return nil }
+        return EventMessage.Params(seq: seq, topic: topic, at: p["at"]?.stringValue ?? "", data: p["data"] ?? .null)
     }
 
     /// Writes raw bytes (tests of the framing).
@@ -119,7 +129,7 @@ public final class KioskClient {
     public func readMessage() throws -> JSONValue {
         let line = try readLine()
         do {
-            return try JSONCoding.decoder.decode(JSONValue.self, from: Data(line))
+            return try JSONParser.parse(line)
         } catch {
             throw ClientError.badMessage(String(decoding: line.prefix(200), as: UTF8.self))
         }

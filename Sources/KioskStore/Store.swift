@@ -15,6 +15,9 @@ public protocol Store: Sendable {
     func setEventSink(_ sink: @escaping @Sendable ([StoredEvent]) -> Void)
     /// A short description for `daemon.status` ("sqlite /var/lib/kioskd/kioskd.sqlite").
     var description: String { get }
+    /// Increases after every commit of this store, before `write` returns; nil when the backend
+    /// cannot see every commit (a database shared with other daemons), so nothing may be cached.
+    var generation: UInt64? { get }
 }
 
 /// A committed entry of the hall's event log. `seq` increases by one per event and survives

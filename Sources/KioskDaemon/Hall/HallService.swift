@@ -15,6 +15,7 @@ public final class HallService: Sendable {
     let logger: Logger
     private let configBox: Mutex<HallConfig>
     let printing: TicketPrinting?
+    let readCache = ReadCache()
 
     public init(config: HallConfig, store: any Store, clock: any HallClock, persons: PersonKeys,
         printing: TicketPrinting? = nil, logger: Logger = Logger(label: "kioskd.hall")) {
@@ -133,6 +134,22 @@ public final class HallService: Sendable {
                     estimatedWaitSeconds: try lens.estimate(category: c.id, ahead: waiting),
                     openWindows: try lens.openWindows(serving: c.id))
             }
+        }
+    }
+
+    /// `queue.categories`, encoded, from the read cache.
+    public func categoriesJSON() async throws -> Data {
+        let now = clock.now(), calendar = config.calendar
+        let context = "\(calendar.day(for: now).rawValue) \(calendar.minuteOfDay(now))"
+        return try await readCache.value("categories", generation: store.generation, context: context) {
+            try JSONCoding.encoder.encode(try await categories())
+        }
+    }
+
+    /// `queue.ticket {id}`, encoded, from the read cache.
+    public func ticketJSON(id: Int64) async throws -> Data {
+        try await readCache.value("ticket:\(id)", generation: store.generation, context: today.rawValue) {
+            try JSONCoding.encoder.encode(try await ticket(id: id, number: nil, date: nil))
         }
     }
 

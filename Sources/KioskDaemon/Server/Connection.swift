@@ -43,7 +43,7 @@ struct Connection {
                         }
                         if request.method == Method.eventsSubscribe.rawValue, MethodPolicy.allows(session.role, .eventsSubscribe) {
                             do {
-                                let (id, task) = try await subscribe(request, queue: queue, replacing: subscription)
+                                let (id, task) = try await subscribe(request, line: Data(line.readableBytesView), queue: queue, replacing: subscription)
                                 replay?.cancel()
                                 subscription = id
                                 replay = task
@@ -52,21 +52,21 @@ struct Connection {
                             }
                             continue
                         }
-                        let response: RPCResponse
+                        let response: ByteBuffer
                         if server.isDraining {
-                            response = RPCResponse(id: request.id, error: Dispatcher.rpcError(
-                                KioskError(.shuttingDown, "kioskd is shutting down; retry in a moment")))
+                            response = Self.encode(RPCResponse(id: request.id, error: Dispatcher.rpcError(
+                                KioskError(.shuttingDown, "kioskd is shutting down; retry in a moment"))))
                         } else {
                             server.requestStarted()
-                            let result = await server.dispatcher.handle(request, session: session)
+                            let result = await server.dispatcher.handle(request, raw: Data(line.readableBytesView), session: session)
                             server.requestFinished()
                             switch result {
-                            case .success(let value): response = RPCResponse(id: request.id, result: value)
-                            case .failure(let error): response = RPCResponse(id: request.id, error: error)
+                            case .success(let value): response = Self.encode(id: request.id, result: value)
+                            case .failure(let error): response = Self.encode(RPCResponse(id: request.id, error: error))
                             }
                         }
                         // JSON-RPC notifications (no id) get no answer.
-                        if request.id != nil { await queue.enqueue(Self.encode(response)) }
+                        if request.id != nil { await queue.enqueue(response) }
                     }
                     queue.finish()
                     try await group.next()
@@ -79,8 +79,8 @@ struct Connection {
     }
 
     /// `events.subscribe {topics, since?}`: answer, replay stored events after `since`, then live.
-    private func subscribe(_ request: RPCRequest, queue: OutboundQueue, replacing old: UInt64?) async throws -> (UInt64, Task<Void, Never>) {
-        let p = try Dispatcher.decodeParams(SubscribeParams.self, request.params ?? .object([:]))
+    private func subscribe(_ request: RPCRequest, line: Data, queue: OutboundQueue, replacing old: UInt64?) async throws -> (UInt64, Task<Void, Never>) {
+        let p = try Dispatcher.decodeParams(SubscribeParams.self, line: line)
         let patterns = p.topics ?? ["*"]
         guard !patterns.isEmpty, patterns.allSatisfy({ !$0.isEmpty && $0.count <= 64 }) else {
             throw RPCError.invalidParams("topics must be a non-empty array of topic names or prefixes ending in *")
@@ -134,9 +134,9 @@ struct Connection {
     static func decode(_ line: ByteBuffer) -> Decoded {
         let json: JSONValue
         do {
-            json = try JSONCoding.decoder.decode(JSONValue.self, from: Data(line.readableBytesView))
+            json = try JSONParser.parse(line.readableBytesView)
         } catch {
-            return .failure(nil, .parse("not valid JSON: send one JSON-RPC object per line"))
+            return .failure(nil, .parse("not valid JSON (\(error.description)): send one JSON-RPC object per line"))
         }
         guard case .object(let o) = json else { return .failure(nil, .invalidRequest("a request is a JSON object")) }
         var id: RPCId?
@@ -154,6 +154,38 @@ struct Connection {
             return .failure(id, .invalidParams("params must be an object"))
         }
         return .request(RPCRequest(id: id, method: method, params: o["params"]))
+    }
+
+    /// A success response, encoding the handler's result once, straight to the wire.
+    static func encode(id: RPCId?, result: any Encodable & Sendable) -> ByteBuffer {
+        if let raw = result as? PreEncodedJSON {
+            // Keys in sorted order, like every other response.
+            var buffer = ByteBuffer(string: "{\"id\":")
+            buffer.writeBytes((try? JSONCoding.encoder.encode(id)) ?? Data("null".utf8))
+            buffer.writeString(",\"jsonrpc\":\"2.0\",\"result\":")
+            buffer.writeBytes(raw.data)
+            buffer.writeString("}\n")
+            return buffer
+        }
+        struct Success: Encodable {
+            let id: RPCId?
+            let result: any Encodable
+            enum CodingKeys: String, CodingKey { case jsonrpc, id, result }
+            func encode(to encoder: Encoder) throws {
+                var c = encoder.container(keyedBy: CodingKeys.self)
+                try c.encode("2.0", forKey: .jsonrpc)
+                if let id { try c.encode(id, forKey: .id) } else { try c.encodeNil(forKey: .id) }
+                try result.encode(to: c.superEncoder(forKey: .result))
+            }
+        }
+        do {
+            var data = try JSONCoding.encoder.encode(Success(id: id, result: result))
+            data.append(0x0A)
+            return ByteBuffer(bytes: data)
+        } catch {
+            return encode(RPCResponse(id: id, error: RPCError(code: RPCError.internalError,
+                message: "cannot encode the result: \(error)", reason: "internal")))
+        }
     }
 
     static func encode(_ response: RPCResponse) -> ByteBuffer {

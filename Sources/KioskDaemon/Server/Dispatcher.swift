@@ -12,7 +12,7 @@ struct Dispatcher: Sendable {
     let devices: DeviceDesk?
     let logger: Logger
 
-    func handle(_ request: RPCRequest, session: Session) async -> Result<JSONValue, RPCError> {
+    func handle(_ request: RPCRequest, raw: Data, session: Session) async -> Result<any Encodable & Sendable, RPCError> {
         guard let method = Method(rawValue: request.method) else { return .failure(.methodNotFound(request.method)) }
         guard MethodPolicy.allows(session.role, method) else {
             let role = session.role?.rawValue ?? "none"
@@ -20,7 +20,7 @@ struct Dispatcher: Sendable {
                 details: ["role": role])))
         }
         do {
-            return .success(try await route(method, request.params ?? .object([:]), session: session))
+            return .success(try await route(method, request.params ?? .object([:]), raw: raw, session: session))
         } catch {
             let rpc = Self.rpcError(error)
             if rpc.code == RPCError.internalError {
@@ -30,8 +30,8 @@ struct Dispatcher: Sendable {
         }
     }
 
-    private func route(_ method: Method, _ params: JSONValue, session: Session) async throws -> JSONValue {
-        func p<T: Decodable>(_ type: T.Type) throws -> T { try Self.decodeParams(type, params) }
+    private func route(_ method: Method, _ params: JSONValue, raw: Data, session: Session) async throws -> any Encodable & Sendable {
+        func p<T: Decodable>(_ type: T.Type) throws -> T { try Self.decodeParams(type, line: raw) }
         let caller = session.caller
         switch method {
         case .sessionHello:
@@ -46,30 +46,31 @@ struct Dispatcher: Sendable {
             guard session.lower(to: role, client: hello.client) else {
                 throw KioskError(.forbidden, "a \(session.role?.rawValue ?? "no-role") connection cannot become \(role!.rawValue)")
             }
-            return .object([
+            return JSONValue.object([
                 "role": session.role.map { .string($0.rawValue) } ?? .null, "session": .int(Int64(session.id)),
                 "protocol": .string("kioskd/1"), "hall": .string(hall.config.hall.code),
             ])
         case .daemonStatus:
             return await status()
         case .queueCategories:
-            return try JSONValue(encoding: await hall.categories())
+            return PreEncodedJSON(data: try await hall.categoriesJSON())
         case .queueTake:
             let take = try p(TakeParams.self)
             let holder = try take.cardToken.map { token in
                 guard let devices else { throw KioskError(.invalidCardToken, "no ID card reader on this kioskd") }
                 return try devices.holder(forToken: token, caller: caller)
             }
-            return try JSONValue(encoding: await hall.take(take, caller: caller, cardHolder: holder))
+            return try await hall.take(take, caller: caller, cardHolder: holder)
         case .queueTicket:
             let q = try p(TicketLookupParams.self)
-            return try JSONValue(encoding: await hall.ticket(id: q.id, number: q.number, date: q.date))
+            if let id = q.id { return PreEncodedJSON(data: try await hall.ticketJSON(id: id)) }
+            return try await hall.ticket(id: q.id, number: q.number, date: q.date)
         case .queueWaiting:
             let q = try p(WaitingParams.self)
-            return try JSONValue(encoding: await hall.waiting(category: q.category, window: q.window))
+            return try await hall.waiting(category: q.category, window: q.window)
         case .queueCall:
             let q = try p(WindowTicketParams.self)
-            return try await hall.call(window: q.window, ticket: q.ticket).map { try JSONValue(encoding: $0) } ?? .null
+            return try await hall.call(window: q.window, ticket: q.ticket).map { $0 as any Encodable & Sendable } ?? JSONValue.null
         case .queueRecall, .queueStart, .queueFinish, .queueNoShow:
             let q = try p(WindowTicketParams.self)
             let step: HallService.WindowStep = switch method {
@@ -78,34 +79,34 @@ struct Dispatcher: Sendable {
             case .queueFinish: .finish
             default: .noShow
             }
-            return try JSONValue(encoding: await hall.step(step, window: q.window, ticket: q.ticket))
+            return try await hall.step(step, window: q.window, ticket: q.ticket)
         case .queueRequeue:
-            return try JSONValue(encoding: await hall.requeue(ticket: try p(TicketParams.self).ticket))
+            return try await hall.requeue(ticket: try p(TicketParams.self).ticket)
         case .queueCancel:
             let q = try p(TicketParams.self)
-            return try JSONValue(encoding: await hall.cancel(ticket: q.ticket, reason: q.reason))
+            return try await hall.cancel(ticket: q.ticket, reason: q.reason)
         case .queueTransfer:
-            return try JSONValue(encoding: await hall.transfer(try p(TransferParams.self)))
+            return try await hall.transfer(try p(TransferParams.self))
         case .queuePrintTicket:
             let q = try p(TicketParams.self)
             let printer = params["printer"]?.stringValue
-            return try JSONValue(encoding: await hall.reprint(ticket: q.ticket, printer: printer))
+            return try await hall.reprint(ticket: q.ticket, printer: printer)
         case .appointmentBook:
-            return try JSONValue(encoding: await hall.book(try p(AppointmentBookParams.self)))
+            return try await hall.book(try p(AppointmentBookParams.self))
         case .windowList:
-            return try JSONValue(encoding: await hall.windows())
+            return try await hall.windows()
         case .windowOpen:
             let q = try p(WindowParams.self)
             guard let staff = q.staff, !staff.isEmpty else { throw RPCError.invalidParams("params.staff is required") }
-            return try JSONValue(encoding: await hall.setWindow(q.window, .open(staff: String(staff.prefix(64)))))
+            return try await hall.setWindow(q.window, .open(staff: String(staff.prefix(64))))
         case .windowPause:
-            return try JSONValue(encoding: await hall.setWindow(try p(WindowParams.self).window, .pause))
+            return try await hall.setWindow(try p(WindowParams.self).window, .pause)
         case .windowClose:
-            return try JSONValue(encoding: await hall.setWindow(try p(WindowParams.self).window, .close))
+            return try await hall.setWindow(try p(WindowParams.self).window, .close)
         case .evaluationSubmit:
-            return try JSONValue(encoding: await hall.evaluate(try p(EvaluationParams.self)))
+            return try await hall.evaluate(try p(EvaluationParams.self))
         case .statsDay:
-            return try JSONValue(encoding: await hall.stats(date: try p(StatsParams.self).date))
+            return try await hall.stats(date: try p(StatsParams.self).date)
         case .eventsSubscribe:
             // Handled by the connection, which owns the stream; never routed here.
             throw RPCError(code: RPCError.internalError, message: "events.subscribe is handled by the connection")
@@ -131,11 +132,23 @@ struct Dispatcher: Sendable {
         return devices
     }
 
+    /// The request line's `params`, typed; absent or null params read as `{}`.
+    private struct ParamsBox<T: Decodable>: Decodable {
+        let params: T?
+    }
+
+    /// Decodes `params` straight from the request line (one parse, no intermediate tree).
     /// Missing or mistyped params → -32602 with the path of the offending key.
-    static func decodeParams<T: Decodable>(_ type: T.Type, _ params: JSONValue) throws -> T {
-        guard case .object = params else { throw RPCError.invalidParams("params must be an object") }
+    static func decodeParams<T: Decodable>(_ type: T.Type, line: Data) throws -> T {
+        try mapDecodingErrors {
+            if let params = try JSONCoding.decoder.decode(ParamsBox<T>.self, from: line).params { return params }
+            return try JSONCoding.decoder.decode(T.self, from: Data("{}".utf8))
+        }
+    }
+
+    static func mapDecodingErrors<T>(_ body: () throws -> T) throws -> T {
         do {
-            return try params.decode(type)
+            return try body()
         } catch let DecodingError.keyNotFound(key, ctx) {
             throw RPCError.invalidParams("params.\(path(ctx.codingPath + [key])) is required")
         } catch let DecodingError.typeMismatch(expected, ctx) {
@@ -148,7 +161,7 @@ struct Dispatcher: Sendable {
     }
 
     private static func path(_ keys: [any CodingKey]) -> String {
-        keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
+        keys.drop(while: { $0.stringValue == "params" }).map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
     }
 
     private static func describe(_ type: Any.Type) -> String {

@@ -8,14 +8,17 @@ struct SQLiteAccess: StoreWriter {
     /// Present for writes: where appended events are collected for publication.
     let log: EventBuffer?
 
+    /// Prepared once per connection and reused: preparing costs more than most of these queries.
+    private func statement(_ sql: String) throws -> Statement { try db.cachedStatement(sql: sql) }
+
     // MARK: tickets
 
     func ticket(id: Int64) throws -> Ticket? {
-        try Row.fetchOne(db, sql: "SELECT * FROM tickets WHERE id = ?", arguments: [id]).map(TicketRow.decode)
+        try Row.fetchOne(try statement("SELECT * FROM tickets WHERE id = ?"), arguments: [id]).map(TicketRow.decode)
     }
 
     func ticket(day: HallDay, number: String) throws -> Ticket? {
-        try Row.fetchOne(db, sql: "SELECT * FROM tickets WHERE day = ? AND number = ?",
+        try Row.fetchOne(try statement("SELECT * FROM tickets WHERE day = ? AND number = ?"),
             arguments: [day.rawValue, number]).map(TicketRow.decode)
     }
 
@@ -31,10 +34,10 @@ struct SQLiteAccess: StoreWriter {
             args.append(window)
         }
         guard !conditions.isEmpty else { return [] }
-        return try Row.fetchAll(db, sql: """
+        return try Row.fetchAll(try statement("""
             SELECT * FROM tickets WHERE day = ? AND state = 'waiting' AND (\(conditions.joined(separator: " OR ")))
             ORDER BY order_key
-            """, arguments: StatementArguments(args)).map(TicketRow.decode)
+            """), arguments: StatementArguments(args)).map(TicketRow.decode)
     }
 
     /// `WHERE` clause and arguments of the lane a waiting ticket belongs to.
@@ -46,13 +49,13 @@ struct SQLiteAccess: StoreWriter {
     func laneCounts(of t: Ticket) throws -> CallOrder.LaneCounts {
         let (lane, args) = Self.lane(of: t)
         let group = t.front ? "front = 1" : (t.priority.isPriority ? "front = 0 AND priority != 'normal'" : "front = 0 AND priority = 'normal'")
-        let row = try Row.fetchOne(db, sql: """
+        let row = try Row.fetchOne(try statement("""
             SELECT COALESCE(SUM(front = 1), 0) AS fronts,
                    COALESCE(SUM(front = 0 AND priority != 'normal'), 0) AS priorities,
                    COALESCE(SUM(front = 0 AND priority = 'normal'), 0) AS normals,
                    COALESCE(SUM(\(group) AND order_key < ?), 0) AS before
             FROM tickets WHERE \(lane)
-            """, arguments: StatementArguments([t.orderKey] + args))!
+            """), arguments: StatementArguments([t.orderKey] + args))!
         return CallOrder.LaneCounts(fronts: row["fronts"], priorities: row["priorities"], normals: row["normals"],
             beforeInGroup: row["before"])
     }
@@ -65,7 +68,7 @@ struct SQLiteAccess: StoreWriter {
         var heads: [Ticket] = []
         for (lane, args) in lanes {
             for group in ["front = 1", "front = 0 AND priority != 'normal'", "front = 0 AND priority = 'normal'"] {
-                if let row = try Row.fetchOne(db, sql: "SELECT * FROM tickets WHERE \(lane) AND \(group) ORDER BY order_key LIMIT 1",
+                if let row = try Row.fetchOne(try statement("SELECT * FROM tickets WHERE \(lane) AND \(group) ORDER BY order_key LIMIT 1"),
                     arguments: StatementArguments(args)) {
                     heads.append(TicketRow.decode(row))
                 }
@@ -75,54 +78,54 @@ struct SQLiteAccess: StoreWriter {
     }
 
     func waitingSummary(day: HallDay, category: String) throws -> (count: Int, oldestIssuedAt: Date?) {
-        let row = try Row.fetchOne(db, sql: """
+        let row = try Row.fetchOne(try statement("""
             SELECT COUNT(*) AS n, MIN(issued_at) AS oldest FROM tickets
             WHERE day = ? AND state = 'waiting' AND assigned_window IS NULL AND category = ?
-            """, arguments: [day.rawValue, category])!
+            """), arguments: [day.rawValue, category])!
         return (row["n"], (row["oldest"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
     func currentTickets(window: String) throws -> [Ticket] {
-        try Row.fetchAll(db, sql: "SELECT * FROM tickets WHERE window = ? AND state IN ('called', 'serving')",
+        try Row.fetchAll(try statement("SELECT * FROM tickets WHERE window = ? AND state IN ('called', 'serving')"),
             arguments: [window]).map(TicketRow.decode)
     }
 
     func busyWindows() throws -> Set<String> {
-        Set(try String.fetchAll(db, sql: "SELECT DISTINCT window FROM tickets WHERE state IN ('called', 'serving') AND window IS NOT NULL"))
+        Set(try String.fetchAll(try statement("SELECT DISTINCT window FROM tickets WHERE state IN ('called', 'serving') AND window IS NOT NULL")))
     }
 
     func activeTicket(personKey: String, category: String, day: HallDay) throws -> Ticket? {
-        try Row.fetchOne(db, sql: """
+        try Row.fetchOne(try statement("""
             SELECT * FROM tickets WHERE person_key = ? AND category = ? AND day = ?
             AND state IN ('waiting', 'called', 'serving') LIMIT 1
-            """, arguments: [personKey, category, day.rawValue]).map(TicketRow.decode)
+            """), arguments: [personKey, category, day.rawValue]).map(TicketRow.decode)
     }
 
     func activeTickets(before day: HallDay) throws -> [Ticket] {
-        try Row.fetchAll(db, sql: "SELECT * FROM tickets WHERE state IN ('waiting', 'called', 'serving') AND day < ?",
+        try Row.fetchAll(try statement("SELECT * FROM tickets WHERE state IN ('waiting', 'called', 'serving') AND day < ?"),
             arguments: [day.rawValue]).map(TicketRow.decode)
     }
 
     func tickets(day: HallDay) throws -> [Ticket] {
-        try Row.fetchAll(db, sql: "SELECT * FROM tickets WHERE day = ? ORDER BY id", arguments: [day.rawValue])
+        try Row.fetchAll(try statement("SELECT * FROM tickets WHERE day = ? ORDER BY id"), arguments: [day.rawValue])
             .map(TicketRow.decode)
     }
 
     func issuedCount(day: HallDay, category: String) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT issued FROM day_counters WHERE day = ? AND category = ?",
+        try Int.fetchOne(try statement("SELECT issued FROM day_counters WHERE day = ? AND category = ?"),
             arguments: [day.rawValue, category]) ?? 0
     }
 
     func laneRun(day: HallDay, lane: String) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT run FROM lane_runs WHERE day = ? AND lane = ?",
+        try Int.fetchOne(try statement("SELECT run FROM lane_runs WHERE day = ? AND lane = ?"),
             arguments: [day.rawValue, lane]) ?? 0
     }
 
     func serviceTimes(day: HallDay, category: String) throws -> WaitEstimator.ServiceTimes {
-        let row = try Row.fetchOne(db, sql: """
+        let row = try Row.fetchOne(try statement("""
             SELECT COALESCE(SUM(finished_at - started_at), 0) AS total, COUNT(*) AS n FROM tickets
             WHERE day = ? AND category = ? AND state = 'done' AND started_at IS NOT NULL
-            """, arguments: [day.rawValue, category])!
+            """), arguments: [day.rawValue, category])!
         return WaitEstimator.ServiceTimes(totalSeconds: row["total"], count: row["n"])
     }
 
@@ -130,7 +133,7 @@ struct SQLiteAccess: StoreWriter {
 
     func windowStates() throws -> [String: WindowState] {
         var out: [String: WindowState] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT * FROM windows") {
+        for row in try Row.fetchAll(try statement("SELECT * FROM windows")) {
             let id: String = row["id"]
             out[id] = WindowState(
                 id: id, status: WindowState.Status(rawValue: row["status"]) ?? .closed, staff: row["staff"],
@@ -140,17 +143,17 @@ struct SQLiteAccess: StoreWriter {
     }
 
     func evaluation(ticketId: Int64) throws -> Evaluation? {
-        try Row.fetchOne(db, sql: "SELECT * FROM evaluations WHERE ticket_id = ?", arguments: [ticketId])
+        try Row.fetchOne(try statement("SELECT * FROM evaluations WHERE ticket_id = ?"), arguments: [ticketId])
             .map(EvaluationRow.decode)
     }
 
     func evaluations(day: HallDay) throws -> [Evaluation] {
-        try Row.fetchAll(db, sql: "SELECT * FROM evaluations WHERE day = ? ORDER BY submitted_at",
+        try Row.fetchAll(try statement("SELECT * FROM evaluations WHERE day = ? ORDER BY submitted_at"),
             arguments: [day.rawValue]).map(EvaluationRow.decode)
     }
 
     func appointment(code: String) throws -> Appointment? {
-        try Row.fetchOne(db, sql: "SELECT * FROM appointments WHERE code = ?", arguments: [code]).map { row in
+        try Row.fetchOne(try statement("SELECT * FROM appointments WHERE code = ?"), arguments: [code]).map { row in
             Appointment(
                 code: row["code"], category: row["category"],
                 slotStart: Date(timeIntervalSince1970: row["slot_start"]),
@@ -163,53 +166,53 @@ struct SQLiteAccess: StoreWriter {
     // MARK: events, alerts, meta
 
     func events(after seq: Int64, limit: Int) throws -> [StoredEvent] {
-        try Row.fetchAll(db, sql: "SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?",
+        try Row.fetchAll(try statement("SELECT * FROM events WHERE seq > ? ORDER BY seq LIMIT ?"),
             arguments: [seq, limit]).map { row in
             StoredEvent(seq: row["seq"], topic: row["topic"], at: Date(timeIntervalSince1970: row["at"]), json: row["data"])
         }
     }
 
     func lastEventSeq() throws -> Int64 {
-        try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(seq), 0) FROM events") ?? 0
+        try Int64.fetchOne(try statement("SELECT COALESCE(MAX(seq), 0) FROM events")) ?? 0
     }
 
     func alertActive(category: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT active FROM alerts WHERE category = ?", arguments: [category]) ?? false
+        try Bool.fetchOne(try statement("SELECT active FROM alerts WHERE category = ?"), arguments: [category]) ?? false
     }
 
     func meta(_ key: String) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])
+        try String.fetchOne(try statement("SELECT value FROM meta WHERE key = ?"), arguments: [key])
     }
 
     func ticketCount() throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tickets") ?? 0
+        try Int.fetchOne(try statement("SELECT COUNT(*) FROM tickets")) ?? 0
     }
 
     // MARK: writes
 
     func nextSequence(day: HallDay, category: String) throws -> Int {
-        try Int.fetchOne(db, sql: """
+        try Int.fetchOne(try statement("""
             INSERT INTO day_counters (day, category, issued) VALUES (?, ?, 1)
             ON CONFLICT (day, category) DO UPDATE SET issued = issued + 1
             RETURNING issued
-            """, arguments: [day.rawValue, category])!
+            """), arguments: [day.rawValue, category])!
     }
 
     func nextOrderKey() throws -> Int64 {
-        try Int64.fetchOne(db, sql: """
+        try Int64.fetchOne(try statement("""
             INSERT INTO counters (name, value) VALUES ('order_key', 1)
             ON CONFLICT (name) DO UPDATE SET value = value + 1
             RETURNING value
-            """)!
+            """))!
     }
 
     func insert(_ ticket: Ticket) throws -> Ticket {
         var t = ticket
         var cols = TicketRow.columns(t)
         cols.removeAll { $0.0 == "id" }
-        try db.execute(
-            sql: "INSERT INTO tickets (\(cols.map(\.0).joined(separator: ", "))) VALUES (\(databaseQuestionMarks(count: cols.count)))",
-            arguments: StatementArguments(cols.map(\.1)))
+        try statement(
+            "INSERT INTO tickets (\(cols.map(\.0).joined(separator: ", "))) VALUES (\(databaseQuestionMarks(count: cols.count)))"
+        ).execute(arguments: StatementArguments(cols.map(\.1)))
         t.id = db.lastInsertedRowID
         return t
     }
@@ -217,46 +220,46 @@ struct SQLiteAccess: StoreWriter {
     func update(_ ticket: Ticket) throws {
         var cols = TicketRow.columns(ticket)
         cols.removeAll { $0.0 == "id" }
-        try db.execute(
-            sql: "UPDATE tickets SET \(cols.map { "\($0.0) = ?" }.joined(separator: ", ")) WHERE id = ?",
-            arguments: StatementArguments(cols.map(\.1) + [ticket.id]))
+        try statement(
+            "UPDATE tickets SET \(cols.map { "\($0.0) = ?" }.joined(separator: ", ")) WHERE id = ?"
+        ).execute(arguments: StatementArguments(cols.map(\.1) + [ticket.id]))
     }
 
     func setLaneRun(day: HallDay, lane: String, run: Int) throws {
-        try db.execute(sql: """
+        try statement("""
             INSERT INTO lane_runs (day, lane, run) VALUES (?, ?, ?)
             ON CONFLICT (day, lane) DO UPDATE SET run = excluded.run
-            """, arguments: [day.rawValue, lane, run])
+            """).execute(arguments: [day.rawValue, lane, run])
     }
 
     func save(_ window: WindowState) throws {
-        try db.execute(sql: """
+        try statement("""
             INSERT INTO windows (id, status, staff, since) VALUES (?, ?, ?, ?)
             ON CONFLICT (id) DO UPDATE SET status = excluded.status, staff = excluded.staff, since = excluded.since
-            """, arguments: [window.id, window.status.rawValue, window.staff, window.since?.timeIntervalSince1970])
+            """).execute(arguments: [window.id, window.status.rawValue, window.staff, window.since?.timeIntervalSince1970])
     }
 
     func insert(_ e: Evaluation) throws {
-        try db.execute(sql: """
+        try statement("""
             INSERT INTO evaluations (ticket_id, day, number, category, window, staff, score, case_number, comment, submitted_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [e.ticketId, e.day.rawValue, e.number, e.category, e.window, e.staff, e.score.rawValue,
+            """).execute(arguments: [e.ticketId, e.day.rawValue, e.number, e.category, e.window, e.staff, e.score.rawValue,
                 e.caseNumber, e.comment, e.submittedAt.timeIntervalSince1970])
     }
 
     func save(_ a: Appointment) throws {
-        try db.execute(sql: """
+        try statement("""
             INSERT INTO appointments (code, category, slot_start, slot_end, person_key, person_masked, ticket_id, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (code) DO UPDATE SET category = excluded.category, slot_start = excluded.slot_start,
                 slot_end = excluded.slot_end, person_key = excluded.person_key,
                 person_masked = excluded.person_masked, ticket_id = excluded.ticket_id
-            """, arguments: [a.code, a.category, a.slotStart.timeIntervalSince1970, a.slotEnd.timeIntervalSince1970,
+            """).execute(arguments: [a.code, a.category, a.slotStart.timeIntervalSince1970, a.slotEnd.timeIntervalSince1970,
                 a.personKey, a.personMasked, a.ticketId, a.createdAt.timeIntervalSince1970])
     }
 
     func appendEvent(topic: String, at: Date, json: String) throws -> StoredEvent {
-        try db.execute(sql: "INSERT INTO events (topic, at, data) VALUES (?, ?, ?)",
+        try statement("INSERT INTO events (topic, at, data) VALUES (?, ?, ?)").execute(
             arguments: [topic, at.timeIntervalSince1970, json])
         let event = StoredEvent(seq: db.lastInsertedRowID, topic: topic, at: at, json: json)
         log?.events.append(event)
@@ -264,14 +267,14 @@ struct SQLiteAccess: StoreWriter {
     }
 
     func setAlertActive(category: String, _ active: Bool) throws {
-        try db.execute(sql: """
+        try statement("""
             INSERT INTO alerts (category, active) VALUES (?, ?)
             ON CONFLICT (category) DO UPDATE SET active = excluded.active
-            """, arguments: [category, active])
+            """).execute(arguments: [category, active])
     }
 
     func setMeta(_ key: String, _ value: String) throws {
-        try db.execute(sql: "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        try statement("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").execute(
             arguments: [key, value])
     }
 }

@@ -8,6 +8,7 @@ import Synchronization
 public final class SQLiteStore: Store {
     private let pool: DatabasePool
     private let sink = Mutex<(@Sendable ([StoredEvent]) -> Void)?>(nil)
+    private let commits = CommitCounter()
     public let path: String
 
     public init(path: String) throws {
@@ -29,6 +30,10 @@ public final class SQLiteStore: Store {
 
     public var description: String { "sqlite \(path)" }
 
+    /// This process is the database's only writer (the daemon refuses a second one on its
+    /// socket), so it sees every commit.
+    public var generation: UInt64? { commits.value.load(ordering: .acquiring) }
+
     public func setEventSink(_ sink: @escaping @Sendable ([StoredEvent]) -> Void) {
         self.sink.withLock { $0 = sink }
     }
@@ -39,15 +44,18 @@ public final class SQLiteStore: Store {
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriter) throws -> T) async throws -> T {
         let sink = self.sink.withLock { $0 }
+        let commits = self.commits
         return try await mapErrors {
             try await pool.write { db in
                 let log = EventBuffer()
                 let result = try body(SQLiteAccess(db: db, log: log))
-                if let sink, !log.events.isEmpty {
-                    let events = log.events
-                    // Runs on the writer queue right after COMMIT: events leave in commit order.
-                    db.afterNextTransaction(onCommit: { _ in sink(events) })
-                }
+                let events = log.events
+                // Runs on the writer queue right after COMMIT: events leave in commit order, and
+                // the generation moves before the writer is answered.
+                db.afterNextTransaction(onCommit: { _ in
+                    commits.value.add(1, ordering: .releasing)
+                    if let sink, !events.isEmpty { sink(events) }
+                })
                 return result
             }
         }
@@ -65,6 +73,11 @@ public final class SQLiteStore: Store {
             throw error
         }
     }
+}
+
+/// Counts commits; shared with the commit hook, which outlives no store.
+final class CommitCounter: Sendable {
+    let value = Atomic<UInt64>(0)
 }
 
 /// Events appended in one transaction, handed to the sink after commit.
