@@ -18,6 +18,9 @@ public protocol Store: Sendable {
     /// Increases after every commit of this store, before `write` returns; nil when the backend
     /// cannot see every commit (a database shared with other daemons), so nothing may be cached.
     var generation: UInt64? { get }
+    /// Housekeeping the daemon runs every few seconds off the request path (SQLite: a WAL
+    /// checkpoint).
+    func maintain() async throws
 }
 
 /// A committed entry of the hall's event log. `seq` increases by one per event and survives

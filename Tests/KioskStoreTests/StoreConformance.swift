@@ -157,4 +157,14 @@ func ticket(_ n: Int, category: String = "A", orderKey: Int64 = 0) -> Ticket {
         #expect(try await store.read { try $0.ticket(day: day, number: "A007") } == expected)
         #expect(try await store.read { try $0.serviceTimes(day: day, category: "A") }.count == 1)
     }
+
+    @Test(arguments: Backends.all) func maintenanceKeepsEverythingCommitted(_ backend: Backends.Factory) async throws {
+        let (store, reopen, cleanup) = try backend.make()
+        defer { cleanup() }
+        for i in 0..<300 { _ = try await store.write { w in try w.insert(ticket(i + 1)) } }
+        try await store.maintain()
+        _ = try await store.write { w in try w.insert(ticket(301)) }
+        try await store.maintain()
+        #expect(try await reopen().read { try $0.ticketCount() } == 301)
+    }
 }

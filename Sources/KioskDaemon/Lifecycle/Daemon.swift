@@ -70,6 +70,7 @@ public struct Daemon {
                 try await eventLoops.next().submit {}.get()
                 _ = try await store.read { try $0.lastEventSeq() }
             },
+            maintain: { try await store.maintain() },
             reload: {
                 do {
                     let new = try options.loadConfig()

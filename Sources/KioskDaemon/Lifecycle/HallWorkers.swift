@@ -13,10 +13,13 @@ final class HallWorkers: Service, Sendable {
     let watchdog: Duration?
     let reload: @Sendable () async -> Void
     let probe: @Sendable () async throws -> Void
+    let maintain: @Sendable () async throws -> Void
     let alertInterval: Duration
 
     init(hall: HallService, logger: Logger, watchdog: Duration?, alertInterval: Duration = .seconds(10),
-        probe: @escaping @Sendable () async throws -> Void, reload: @escaping @Sendable () async -> Void) {
+        probe: @escaping @Sendable () async throws -> Void, maintain: @escaping @Sendable () async throws -> Void,
+        reload: @escaping @Sendable () async -> Void) {
+        self.maintain = maintain
         self.hall = hall
         self.logger = logger
         self.watchdog = watchdog
@@ -31,6 +34,7 @@ final class HallWorkers: Service, Sendable {
                 group.addTask { await self.rolloverLoop() }
                 group.addTask { await self.alertLoop() }
                 group.addTask { await self.reloadLoop() }
+                group.addTask { await self.maintenanceLoop() }
                 if let watchdog = self.watchdog { group.addTask { await self.watchdogLoop(every: watchdog / 2) } }
                 await group.waitForAll()
             }
@@ -66,6 +70,13 @@ final class HallWorkers: Service, Sendable {
                 logger.error("health probe failed, not pinging the watchdog: \(error)")
             }
             try? await Task.sleep(for: interval)
+        }
+    }
+
+    private func maintenanceLoop() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: .seconds(2))
+            do { try await maintain() } catch { logger.warning("storage maintenance failed: \(error)") }
         }
     }
 
