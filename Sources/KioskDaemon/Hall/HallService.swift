@@ -13,13 +13,13 @@ public final class HallService: Sendable {
     let clock: any HallClock
     let persons: PersonKeys
     let logger: Logger
-    private let configBox: Mutex<HallConfig>
+    private let configBox: Mutex<(config: HallConfig, version: Int)>
     let printing: TicketPrinting?
     let readCache = ReadCache()
 
     public init(config: HallConfig, store: any Store, clock: any HallClock, persons: PersonKeys,
         printing: TicketPrinting? = nil, logger: Logger = Logger(label: "kioskd.hall")) {
-        self.configBox = Mutex(config)
+        self.configBox = Mutex((config, 0))
         self.store = store
         self.clock = clock
         self.persons = persons
@@ -27,19 +27,22 @@ public final class HallService: Sendable {
         self.logger = logger
     }
 
-    public var config: HallConfig { configBox.withLock { $0 } }
+    public var config: HallConfig { configBox.withLock { $0.config } }
+
+    /// Bumped by each reload: cached answers that depend on the configuration carry it.
+    var configVersion: Int { configBox.withLock { $0.version } }
 
     /// Applies a reloaded configuration (categories, windows, access). Settings that need a
     /// restart (socket, state dir, storage) keep their running values.
     public func apply(_ new: HallConfig) {
         configBox.withLock { current in
-            var next = current
+            var next = current.config
             next.categories = new.categories
             next.windows = new.windows
             next.access = new.access
             next.queue = new.queue
             next.hall = new.hall
-            current = next
+            current = (next, current.version + 1)
         }
     }
 
@@ -140,7 +143,7 @@ public final class HallService: Sendable {
     /// `queue.categories`, encoded, from the read cache.
     public func categoriesJSON() async throws -> Data {
         let now = clock.now(), calendar = config.calendar
-        let context = "\(calendar.day(for: now).rawValue) \(calendar.minuteOfDay(now))"
+        let context = "\(configVersion) \(calendar.day(for: now).rawValue) \(calendar.minuteOfDay(now))"
         return try await readCache.value("categories", generation: store.generation, context: context) {
             try JSONCoding.encoder.encode(try await categories())
         }
@@ -148,7 +151,7 @@ public final class HallService: Sendable {
 
     /// `queue.ticket {id}`, encoded, from the read cache.
     public func ticketJSON(id: Int64) async throws -> Data {
-        try await readCache.value("ticket:\(id)", generation: store.generation, context: today.rawValue) {
+        try await readCache.value("ticket:\(id)", generation: store.generation, context: "\(configVersion) \(today.rawValue)") {
             try JSONCoding.encoder.encode(try await ticket(id: id, number: nil, date: nil))
         }
     }
