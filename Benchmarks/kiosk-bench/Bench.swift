@@ -21,7 +21,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Past tickets stored for the start-up check.") var pastTickets = 1_000_000
 
     func run() throws {
-        print("kiosk-bench on \(Host.describe())")
+        say("kiosk-bench on \(Host.describe())")
         let want = { (name: String) in only == "all" || only == name }
         var commitP50: Double?
         if want("commit") || want("take") { commitP50 = try rawCommit() }
@@ -55,7 +55,7 @@ struct Bench: ParsableCommand {
                 ("ten cached queries", 5000, ten)] {
                 let t0 = DispatchTime.now()
                 for _ in 0..<n { try await store.read(body) }
-                print(String(format: "store %@: %.1f µs", label, ms(since: t0) * 1000 / Double(n)))
+                say(String(format: "store %@: %.1f µs", label, ms(since: t0) * 1000 / Double(n)))
             }
             done.signal()
         }
@@ -76,7 +76,7 @@ struct Bench: ParsableCommand {
             samples.append(ms(since: t0))
         }
         let p = Percentiles(samples)
-        print(String(format: "raw SQLite WAL commit (fsync): p50 %.3f ms, p99 %.3f ms", p.p50, p.p99))
+        say(String(format: "raw SQLite WAL commit (fsync): p50 %.3f ms, p99 %.3f ms", p.p50, p.p99))
         return p.p50
     }
 
@@ -91,7 +91,7 @@ struct Bench: ParsableCommand {
             samples.append(ms(since: t0))
         }
         let p = Percentiles(samples)
-        print(String(format: "queue.take round trip (%d): p50 %.3f ms, p99 %.3f ms; p50 = %.2f× raw commit", takes, p.p50, p.p99, p.p50 / commitP50))
+        say(String(format: "queue.take round trip (%d): p50 %.3f ms, p99 %.3f ms; p50 = %.2f× raw commit", takes, p.p50, p.p99, p.p50 / commitP50))
     }
 
     func readThroughput() throws {
@@ -119,7 +119,7 @@ struct Bench: ParsableCommand {
             Thread.sleep(forTimeInterval: readSeconds)
             stop.store(true, ordering: .relaxed)
             Thread.sleep(forTimeInterval: 0.2)
-            print(String(format: "%@ across 8 connections: %.0f requests/s", method, Double(count.load(ordering: .relaxed)) / readSeconds))
+            say(String(format: "%@ across 8 connections: %.0f requests/s", method, Double(count.load(ordering: .relaxed)) / readSeconds))
         }
     }
 
@@ -160,24 +160,33 @@ struct Bench: ParsableCommand {
         let deadline = Date().addingTimeInterval(30)
         while latencies.withLock({ $0.count }) < subscribers * events && Date() < deadline { usleep(10_000) }
         let p = Percentiles(latencies.withLock { $0 })
-        print(String(format: "event to %d subscribers (%d events, %d deliveries): p50 %.2f ms, p99 %.2f ms (from request sent)",
+        say(String(format: "event to %d subscribers (%d events, %d deliveries): p50 %.2f ms, p99 %.2f ms (from request sent)",
             subscribers, events, p.count, p.p50, p.p99))
     }
 
+    /// 100,000 tickets through the daemon: each connection takes a ticket and serves it at its
+    /// own window (call, start, finish), as a busy hall does, then the daemon's RSS is read.
     func memory() throws {
         let d = try Daemon.start()
         let connections = 4, per = memoryTickets / connections, socket = d.socket
         let done = Atomic<Int>(0)
-        for _ in 0..<connections {
+        for n in 0..<connections {
             Thread {
                 let c = try! KioskClient(socketPath: socket)
-                for _ in 0..<per { _ = try! c.call("queue.take", ["category": "C"]) }
+                let window: JSONValue = .string("\(n + 1)")
+                _ = try! c.call("window.open", ["window": window, "staff": "bench"])
+                for _ in 0..<per {
+                    let t = try! c.call("queue.take", ["category": "C"])
+                    _ = try! c.call("queue.call", ["window": window, "ticket": t["id"]!])
+                    _ = try! c.call("queue.start", ["window": window])
+                    _ = try! c.call("queue.finish", ["window": window])
+                }
                 done.add(1, ordering: .relaxed)
             }.start()
         }
         while done.load(ordering: .relaxed) < connections { usleep(100_000) }
-        _ = try KioskClient(socketPath: socket).call("queue.categories")
-        print("resident memory after \(per * connections) tickets: \(d.rssMB()) MB")
+        _ = try KioskClient(socketPath: socket).call("stats.day")
+        say("resident memory after \(per * connections) tickets issued and served: \(d.rssMB()) MB (WAL \(d.walMB()) MB)")
     }
 
     /// Start → READY with many past tickets: the database is seeded directly (same schema).
@@ -188,8 +197,8 @@ struct Bench: ParsableCommand {
         let t0 = Date()
         try db.write { db in
             let stmt = try db.makeStatement(sql: """
-                INSERT INTO tickets (day, category, sequence, number, state, priority, issued_at, order_key)
-                VALUES (?, 'C', ?, ?, 'done', 'normal', ?, ?)
+                INSERT INTO tickets (day, category, issue_category, sequence, number, state, priority, issued_at, order_key)
+                VALUES (?, 'C', 'C', ?, ?, 'done', 'normal', ?, ?)
                 """)
             let perDay = 2000
             for i in 0..<pastTickets {
@@ -198,7 +207,7 @@ struct Bench: ParsableCommand {
                 try stmt.execute(arguments: [day, seq, String(format: "C%03d", seq), 1.6e9 + Double(i), Int64(i)])
             }
         }
-        print(String(format: "seeded %d past tickets in %.1f s", pastTickets, Date().timeIntervalSince(t0)))
+        say(String(format: "seeded %d past tickets in %.1f s", pastTickets, Date().timeIntervalSince(t0)))
         var samples: [Double] = []
         for _ in 0..<5 {
             let t = DispatchTime.now()
@@ -207,7 +216,7 @@ struct Bench: ParsableCommand {
             d.stop()
         }
         let p = Percentiles(samples)
-        print(String(format: "start to READY (socket answers daemon.status) with %d past tickets: median %.0f ms, max %.0f ms",
+        say(String(format: "start to READY (socket answers daemon.status) with %d past tickets: median %.0f ms, max %.0f ms",
             pastTickets, p.p50, p.max))
     }
 }
@@ -223,4 +232,10 @@ struct Percentiles {
         p99 = s.isEmpty ? .nan : s[min(s.count - 1, Int(Double(s.count) * 0.99))]
         max = s.last ?? .nan
     }
+}
+
+/// Prints a result line at once (flushing), so results appear as measured even into a file.
+func say(_ line: String) {
+    print(line)
+    fflush(nil)
 }

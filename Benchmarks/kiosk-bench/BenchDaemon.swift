@@ -37,6 +37,18 @@ final class Daemon {
             id = "1"
             name = "1号窗口"
             serves = ["A", "C"]
+            [[windows]]
+            id = "2"
+            name = "2号窗口"
+            serves = ["A", "C"]
+            [[windows]]
+            id = "3"
+            name = "3号窗口"
+            serves = ["A", "C"]
+            [[windows]]
+            id = "4"
+            name = "4号窗口"
+            serves = ["A", "C"]
             """.write(toFile: config, atomically: true, encoding: .utf8)
     }
 
@@ -72,6 +84,11 @@ final class Daemon {
             let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
         else { return -1 }
         return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+    }
+
+    func walMB() -> Int {
+        let size = (try? FileManager.default.attributesOfItem(atPath: stateDir + "/kioskd.sqlite-wal")[.size] as? Int) ?? 0
+        return size / (1 << 20)
     }
 
     deinit { stop() }

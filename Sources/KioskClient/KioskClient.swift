@@ -125,6 +125,9 @@ public final class KioskClient {
         }
     }
 
+    /// Shuts down the sending side; answers to requests already sent still arrive.
+    public func finishSending() { shutdown(fd, Int32(SHUT_WR)) }
+
     /// Reads one line and parses it as JSON.
     public func readMessage() throws -> JSONValue {
         let line = try readLine()

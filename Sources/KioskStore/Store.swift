@@ -63,6 +63,7 @@ public protocol StoreReader {
     func tickets(day: HallDay) throws -> [Ticket]
     func issuedCount(day: HallDay, category: String) throws -> Int
     func laneRun(day: HallDay, lane: String) throws -> Int
+    /// Today's finished cases of a category: their count and total service time.
     func serviceTimes(day: HallDay, category: String) throws -> WaitEstimator.ServiceTimes
     func windowStates() throws -> [String: WindowState]
     func evaluation(ticketId: Int64) throws -> Evaluation?
@@ -84,6 +85,8 @@ public protocol StoreWriter: StoreReader {
     /// Inserts a new ticket and returns it with its `id`.
     func insert(_ ticket: Ticket) throws -> Ticket
     func update(_ ticket: Ticket) throws
+    /// Adds one finished case's service time to its category's day (see `serviceTimes`).
+    func addServiceTime(day: HallDay, category: String, seconds: Double) throws
     func setLaneRun(day: HallDay, lane: String, run: Int) throws
     func save(_ window: WindowState) throws
     func insert(_ evaluation: Evaluation) throws

@@ -35,16 +35,18 @@ struct KioskdCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("kioskd: configuration error: \(error)\n".utf8))
             throw ExitCode(78)  // EX_CONFIG: systemd does not restart-loop on it (RestartPreventExitStatus)
         }
+        if hallConfig.storage.backend == .postgres {
+            // Valid TOML for the future, but this build cannot run it: a configuration error
+            // (exit 78), so systemd does not keep restarting.
+            FileHandle.standardError.write(Data("kioskd: configuration error: \(path): storage.backend: the PostgreSQL backend is not in this build yet; use \"sqlite\"\n".utf8))
+            throw ExitCode(78)
+        }
         if checkConfig {
             print("\(path): ok — hall \(hallConfig.hall.code) \(hallConfig.hall.name), \(hallConfig.categories.count) categories, \(hallConfig.windows.count) windows, \(hallConfig.devices.count) devices")
             return
         }
         let level = Logger.Level(rawValue: hallConfig.daemon.logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
+        LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level) }
         let logger = Logger(label: "kioskd")
         logger.info("kioskd \(Daemon.version) starting for \(hallConfig.hall.code) with \(path)")
         do {

@@ -85,4 +85,14 @@ import Testing
         // The slow connection was closed: after what was buffered, it ends.
         #expect(throws: KioskClient.ClientError.self) { while true { _ = try slow.readLine() } }
     }
+
+    @Test func aSinceBeyondTheLogStartsAtTheHeadInsteadOfWaiting() throws {
+        let daemon = try DaemonHarness()
+        try daemon.start()
+        let display = try daemon.client(role: "display")
+        let ack = try display.call("events.subscribe", ["topics": ["ticket.*"], "since": 999_999])
+        #expect(ack["since"] == ack["head"])
+        try daemon.client().call("queue.take", ["category": "A"])
+        #expect(try display.nextEvent(timeout: 5)?.topic == "ticket.issued")
+    }
 }

@@ -145,4 +145,33 @@ import Testing
         #expect(p.terminationStatus != 0)
         #expect(try daemon.client().call("daemon.status")["pid"]?.intValue == Int64(daemon.process!.processIdentifier))
     }
+
+    @Test func aClientThatHalfClosesStillGetsItsAnswers() throws {
+        let c = try daemon.client()
+        try c.send(Data(#"{"jsonrpc":"2.0","id":1,"method":"queue.take","params":{"category":"C"}}"#.utf8 + [0x0A]))
+        try c.send(Data(#"{"jsonrpc":"2.0","id":2,"method":"daemon.status"}"#.utf8 + [0x0A]))
+        c.finishSending()
+        let first = try c.readMessage()
+        #expect(first["id"] == .int(1))
+        #expect(first["result"]?["number"]?.stringValue?.hasPrefix("C") == true)
+        #expect(try c.readMessage()["id"] == .int(2))
+        #expect(throws: KioskClient.ClientError.self) { try c.readLine() }  // then closed
+    }
+
+    @Test func nullParamsReadAsNoParams() throws {
+        let c = try daemon.client()
+        try c.send(Data(#"{"jsonrpc":"2.0","id":1,"method":"daemon.status","params":null}"#.utf8 + [0x0A]))
+        #expect(try c.readMessage()["result"]?["hall"] != nil)
+        try c.send(Data(#"{"jsonrpc":"2.0","id":2,"method":"queue.take","params":null}"#.utf8 + [0x0A]))
+        let e = try c.readMessage()["error"]
+        #expect(e?["code"] == .int(-32602))
+        #expect(e?["message"]?.stringValue?.contains("params.category") == true)
+    }
+
+    @Test func deeplyNestedGarbageIsAParseErrorNotACrash() throws {
+        let c = try daemon.client()
+        try c.send(Data(String(repeating: "[", count: 500_000).utf8 + [0x0A]))
+        #expect(try c.readMessage()["error"]?["code"] == .int(-32700))
+        #expect(try c.call("daemon.status")["hall"] != nil)
+    }
 }

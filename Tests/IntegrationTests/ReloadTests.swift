@@ -10,6 +10,8 @@ import Testing
         let daemon = try DaemonHarness()
         try daemon.start()
         let c = try daemon.client()
+        let watcher = try daemon.client(role: "display")
+        try watcher.call("events.subscribe", ["topics": ["config.*"]])
         #expect(try c.call("queue.categories").arrayValue?.count == 4)
         let original = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
         try daemon.rewriteConfig(original + """
@@ -23,12 +25,19 @@ import Testing
         daemon.signal(SIGHUP)
         try waitUntil { try c.call("queue.categories").arrayValue?.count == 5 }
         #expect(try c.call("queue.take", ["category": "E"])["number"] == .string("E001"))
+        let reloaded = try #require(try watcher.nextEvent(timeout: 5))
+        #expect(reloaded.topic == "config.reloaded")
+        #expect(reloaded.data["ok"] == .bool(true))
+        #expect(reloaded.data["categories"]?.arrayValue?.contains("E") == true)
 
         try daemon.rewriteConfig(original + "\n[[categories]]\nid = \"F\"\nname = 1\n")
         daemon.signal(SIGHUP)
         try waitUntil { try c.call("daemon.status")["lastReload"]?["ok"] == .bool(false) }
         let status = try c.call("daemon.status")
         #expect(status["lastReload"]?["error"]?.stringValue?.contains("kioskd.toml") == true)
+        let refused = try #require(try watcher.nextEvent(timeout: 5))
+        #expect(refused.data["ok"] == .bool(false))
+        #expect(refused.data["error"]?.stringValue?.contains("kioskd.toml") == true)
         // Still the five categories of the last good file, on the same connection.
         #expect(try c.call("queue.categories").arrayValue?.count == 5)
     }

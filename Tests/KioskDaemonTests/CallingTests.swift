@@ -115,6 +115,10 @@ import Testing
         #expect(moved.ahead == 0)
         #expect(try await f.hall.call(window: "3", ticket: nil)?.id == a.id)
         #expect(f.events("ticket.transferred").count == 1)
+        // Its number still counts as issued by A; where it is served counts for C.
+        let stats = try await f.hall.stats(date: nil)
+        #expect(stats.categories.first { $0.key == "A" }?.issued == 1)
+        #expect(stats.categories.first { $0.key == "C" }?.issued == 2)
     }
 
     @Test func transferToAWindowIsCalledOnlyByThatWindow() async throws {

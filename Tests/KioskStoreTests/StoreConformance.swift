@@ -155,7 +155,19 @@ func ticket(_ n: Int, category: String = "A", orderKey: Int64 = 0) -> Ticket {
         let finished = expected
         try await store.write { w in try w.update(finished) }
         #expect(try await store.read { try $0.ticket(day: day, number: "A007") } == expected)
-        #expect(try await store.read { try $0.serviceTimes(day: day, category: "A") }.count == 1)
+    }
+
+    @Test(arguments: Backends.all) func serviceTimesAddUpPerCategoryAndDay(_ backend: Backends.Factory) async throws {
+        let (store, _, cleanup) = try backend.make()
+        defer { cleanup() }
+        try await store.write { w in
+            try w.addServiceTime(day: day, category: "A", seconds: 300)
+            try w.addServiceTime(day: day, category: "A", seconds: 420.5)
+            try w.addServiceTime(day: day, category: "B", seconds: 60)
+            try w.addServiceTime(day: HallDay("2026-11-24"), category: "A", seconds: 999)
+        }
+        #expect(try await store.read { try $0.serviceTimes(day: day, category: "A") } == .init(totalSeconds: 720.5, count: 2))
+        #expect(try await store.read { try $0.serviceTimes(day: day, category: "C") } == .init())
     }
 
     @Test(arguments: Backends.all) func maintenanceKeepsEverythingCommitted(_ backend: Backends.Factory) async throws {

@@ -20,7 +20,10 @@ public struct Ticket: Sendable, Equatable, Identifiable {
 
     public var id: Int64
     public var day: HallDay
+    /// The category it is queued in now (a transfer may change it).
     public var category: String
+    /// The category whose daily sequence issued its number; never changes.
+    public var issueCategory: String
     /// Position in the category's daily sequence (1 = A001).
     public var sequence: Int
     public var number: String
@@ -58,11 +61,12 @@ public struct Ticket: Sendable, Equatable, Identifiable {
         staff: String? = nil, calledAt: Date? = nil, firstCalledAt: Date? = nil,
         startedAt: Date? = nil, finishedAt: Date? = nil, recalls: Int = 0, requeues: Int = 0,
         transfers: Int = 0, personKey: String? = nil, personMasked: String? = nil,
-        appointmentCode: String? = nil, cancelReason: String? = nil
+        appointmentCode: String? = nil, cancelReason: String? = nil, issueCategory: String? = nil
     ) {
         self.id = id
         self.day = day
         self.category = category
+        self.issueCategory = issueCategory ?? category
         self.sequence = sequence
         self.number = number
         self.state = state

@@ -31,9 +31,10 @@ public struct DayStats: Sendable, Equatable {
     ) -> DayStats {
         // The window each ticket ended at: a rating counts there (the evaluator may not say).
         let windowOfTicket = Dictionary(tickets.map { ($0.id, $0.window) }, uniquingKeysWith: { a, _ in a })
-        func line(_ key: String, _ ts: [Ticket], _ evals: [Evaluation]) -> Line {
+        /// `issued` counts the numbers a key handed out; the rest counts where cases ended up.
+        func line(_ key: String, issued: [Ticket], _ ts: [Ticket], _ evals: [Evaluation]) -> Line {
             var l = Line(key: key)
-            l.issued = ts.count
+            l.issued = issued.count
             l.served = ts.count { $0.state == .done }
             l.noShows = ts.count { $0.state == .noShow }
             l.cancelled = ts.count { $0.state == .cancelled }
@@ -54,18 +55,20 @@ public struct DayStats: Sendable, Equatable {
             if !evals.isEmpty { l.satisfactionRate = Double(evals.count { !$0.score.isBad }) / Double(evals.count) }
             return l
         }
-        let catKeys = categoryOrder + Set(tickets.map(\.category)).subtracting(categoryOrder).sorted()
+        let catKeys = categoryOrder + Set(tickets.flatMap { [$0.category, $0.issueCategory] }).subtracting(categoryOrder).sorted()
         let categories = catKeys.map { c in
-            line(c, tickets.filter { $0.category == c }, evaluations.filter { $0.category == c })
+            line(c, issued: tickets.filter { $0.issueCategory == c }, tickets.filter { $0.category == c },
+                evaluations.filter { $0.category == c })
         }
         // A ticket counts for the window that last called it (where its case ended).
         let served = tickets.filter { $0.window != nil }
         let winKeys = windowOrder + Set(served.compactMap(\.window)).subtracting(windowOrder).sorted()
         let windows = winKeys.map { w in
-            line(w, served.filter { $0.window == w }, evaluations.filter { (windowOfTicket[$0.ticketId] ?? $0.window) == w })
+            line(w, issued: served.filter { $0.window == w }, served.filter { $0.window == w },
+                evaluations.filter { (windowOfTicket[$0.ticketId] ?? $0.window) == w })
         }
         return DayStats(
-            day: day, categories: categories, windows: windows, total: line("total", tickets, evaluations),
+            day: day, categories: categories, windows: windows, total: line("total", issued: tickets, tickets, evaluations),
             badReviews: evaluations.filter { $0.score.isBad }.sorted { $0.submittedAt < $1.submittedAt })
     }
 }

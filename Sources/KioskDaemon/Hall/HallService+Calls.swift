@@ -72,6 +72,9 @@ extension HallService {
                 topic = EventTopic.ticketStarted
             case .finish:
                 try ticket.finish(at: now)
+                if let started = ticket.startedAt {
+                    try w.addServiceTime(day: ticket.day, category: ticket.category, seconds: now.timeIntervalSince(started))
+                }
                 topic = EventTopic.ticketFinished
             case .noShow:
                 try ticket.markNoShow(at: now)

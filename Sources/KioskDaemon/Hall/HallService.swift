@@ -32,8 +32,36 @@ public final class HallService: Sendable {
     /// Bumped by each reload: cached answers that depend on the configuration carry it.
     var configVersion: Int { configBox.withLock { $0.version } }
 
-    /// Applies a reloaded configuration (categories, windows, access). Settings that need a
-    /// restart (socket, state dir, storage) keep their running values.
+    /// Applies a reloaded configuration and records `config.reloaded`. Returns the sections that
+    /// changed but need a restart (daemon, storage, devices), which keep their running values.
+    @discardableResult
+    public func reload(_ new: HallConfig) async throws -> [String] {
+        let old = config
+        apply(new)
+        var restartNeeded: [String] = []
+        if new.daemon != old.daemon { restartNeeded.append("daemon") }
+        if new.storage != old.storage { restartNeeded.append("storage") }
+        if new.devices != old.devices { restartNeeded.append("devices") }
+        let now = clock.now(), applied = config, restart = restartNeeded
+        try await store.write { w in
+            try Self.emit(w, EventTopic.configReloaded, ConfigReloadedEvent(
+                ok: true, categories: applied.categories.map(\.id), windows: applied.windows.map(\.id),
+                restartNeeded: restart, error: nil), at: now)
+        }
+        return restartNeeded
+    }
+
+    /// Records a refused reload (the running configuration stays).
+    public func reloadRefused(_ error: String) async throws {
+        let now = clock.now()
+        try await store.write { w in
+            try Self.emit(w, EventTopic.configReloaded, ConfigReloadedEvent(
+                ok: false, categories: nil, windows: nil, restartNeeded: [], error: error), at: now)
+        }
+    }
+
+    /// Applies a reloaded configuration (categories, windows, access, queue knobs, hall names).
+    /// Settings that need a restart (socket, state dir, storage, devices) keep their running values.
     public func apply(_ new: HallConfig) {
         configBox.withLock { current in
             var next = current.config
@@ -47,6 +75,14 @@ public final class HallService: Sendable {
     }
 
     var today: HallDay { config.calendar.day(for: clock.now()) }
+
+    struct ConfigReloadedEvent: Encodable {
+        var ok: Bool
+        var categories: [String]?
+        var windows: [String]?
+        var restartNeeded: [String]
+        var error: String?
+    }
 
     // MARK: lookups shared by the operations
 

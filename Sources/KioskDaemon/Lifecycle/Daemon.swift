@@ -72,14 +72,24 @@ public struct Daemon {
             },
             maintain: { try await store.maintain() },
             reload: {
+                let new: HallConfig
                 do {
-                    let new = try options.loadConfig()
-                    hall.apply(new)
-                    lastReload.withLock { $0 = (Date(), true, nil) }
-                    logger.info("configuration reloaded from \(options.configPath)")
+                    new = try options.loadConfig()
                 } catch {
                     lastReload.withLock { $0 = (Date(), false, String(describing: error)) }
                     logger.error("reload refused, keeping the running configuration: \(error)")
+                    try? await hall.reloadRefused(String(describing: error))
+                    return
+                }
+                do {
+                    let restart = try await hall.reload(new)
+                    lastReload.withLock { $0 = (Date(), true, nil) }
+                    logger.info("configuration reloaded from \(options.configPath)")
+                    if !restart.isEmpty {
+                        logger.warning("changes to [\(restart.joined(separator: "], ["))] take effect only after a restart")
+                    }
+                } catch {
+                    logger.error("reload applied but not recorded: \(error)")
                 }
             })
 

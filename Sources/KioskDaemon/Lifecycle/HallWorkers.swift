@@ -75,7 +75,7 @@ final class HallWorkers: Service, Sendable {
 
     private func maintenanceLoop() async {
         while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(2))
+            try? await Task.sleep(for: .seconds(1))
             do { try await maintain() } catch { logger.warning("storage maintenance failed: \(error)") }
         }
     }

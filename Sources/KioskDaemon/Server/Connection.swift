@@ -42,14 +42,21 @@ struct Connection {
                             continue
                         }
                         if request.method == Method.eventsSubscribe.rawValue, MethodPolicy.allows(session.role, .eventsSubscribe) {
+                            if server.isDraining {
+                                if request.id != nil {
+                                    await queue.enqueue(Self.encode(RPCResponse(id: request.id, error: Dispatcher.rpcError(
+                                        KioskError(.shuttingDown, "kioskd is shutting down; retry in a moment")))))
+                                }
+                                continue
+                            }
                             do {
                                 let (id, task) = try await subscribe(request, line: Data(line.readableBytesView), queue: queue, replacing: subscription)
                                 replay?.cancel()
                                 subscription = id
                                 replay = task
-                            } catch {
+                            } catch where request.id != nil {
                                 await queue.enqueue(Self.encode(RPCResponse(id: request.id, error: Dispatcher.rpcError(error))))
-                            }
+                            } catch {}
                             continue
                         }
                         let response: ByteBuffer
@@ -87,7 +94,9 @@ struct Connection {
         }
         let store = server.store
         let head = try await store.read { try $0.lastEventSeq() }
-        let since = max(0, p.since ?? head)
+        // A `since` beyond the log (a display that remembers a seq from a restored or replaced
+        // database) starts from the head, so live events are not held back until seq catches up.
+        let since = min(max(0, p.since ?? head), head)
         if let old { server.bus.unsubscribe(old) }
         let channel = self.channel.channel
         let logger = server.logger, sessionId = session.id
@@ -99,9 +108,11 @@ struct Connection {
             }
             return true
         }
-        await queue.enqueue(Self.encode(RPCResponse(id: request.id, result: .object([
-            "topics": .array(patterns.map(JSONValue.string)), "since": .int(since), "head": .int(head),
-        ]))))
+        if request.id != nil {
+            await queue.enqueue(Self.encode(RPCResponse(id: request.id, result: .object([
+                "topics": .array(patterns.map(JSONValue.string)), "since": .int(since), "head": .int(head),
+            ]))))
+        }
         let tz = server.dispatcher.hall.config.daemon.timeZone, bus = server.bus
         let task = Task {
             var last = since

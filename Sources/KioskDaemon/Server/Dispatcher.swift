@@ -43,6 +43,11 @@ struct Dispatcher: Sendable {
                 }
                 role = parsed
             }
+            if let client = hello.client {
+                // Client-supplied text: printable characters only, so it cannot forge log lines.
+                let name = String(client.prefix(64).filter { !$0.isNewline && !($0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) })
+                logger.info("connection \(session.id) is \(name)")
+            }
             guard session.lower(to: role, client: hello.client) else {
                 throw KioskError(.forbidden, "a \(session.role?.rawValue ?? "no-role") connection cannot become \(role!.rawValue)")
             }

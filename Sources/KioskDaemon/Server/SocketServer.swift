@@ -55,6 +55,9 @@ final class SocketServer: Service, Sendable {
         let bootstrap = ServerBootstrap(group: eventLoops)
             .serverChannelOption(.backlog, value: 256)
             .childChannelOption(.maxMessagesPerRead, value: 16)
+            // A client that sends its requests and then shuts down its side (`nc -N`, scripts)
+            // still gets every answer: the connection closes after they are written.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
         let initializer: @Sendable (any Channel) -> EventLoopFuture<(NIOAsyncChannel<InboundFrame, ByteBuffer>, PeerCredentials?)> = { channel in
             Self.peerCredentials(of: channel).flatMapThrowing { peer in
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder()))

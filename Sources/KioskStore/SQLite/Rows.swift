@@ -15,12 +15,14 @@ enum TicketRow {
             firstCalledAt: date("first_called_at"), startedAt: date("started_at"), finishedAt: date("finished_at"),
             recalls: row["recalls"], requeues: row["requeues"], transfers: row["transfers"],
             personKey: row["person_key"], personMasked: row["person_masked"],
-            appointmentCode: row["appointment_code"], cancelReason: row["cancel_reason"])
+            appointmentCode: row["appointment_code"], cancelReason: row["cancel_reason"],
+            issueCategory: row["issue_category"])
     }
 
     static func columns(_ t: Ticket) -> [(String, (any DatabaseValueConvertible)?)] {
         [
-            ("id", t.id), ("day", t.day.rawValue), ("category", t.category), ("sequence", t.sequence),
+            ("id", t.id), ("day", t.day.rawValue), ("category", t.category), ("issue_category", t.issueCategory),
+            ("sequence", t.sequence),
             ("number", t.number), ("state", t.state.rawValue), ("priority", t.priority.rawValue),
             ("issued_at", t.issuedAt.timeIntervalSince1970), ("order_key", t.orderKey), ("front", t.front),
             ("assigned_window", t.assignedWindow), ("window", t.window), ("staff", t.staff),

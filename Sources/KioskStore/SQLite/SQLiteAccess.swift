@@ -86,12 +86,12 @@ struct SQLiteAccess: StoreWriter {
     }
 
     func currentTickets(window: String) throws -> [Ticket] {
-        try Row.fetchAll(try statement("SELECT * FROM tickets WHERE window = ? AND state IN ('called', 'serving')"),
+        try Row.fetchAll(try statement("SELECT * FROM tickets INDEXED BY tickets_current WHERE window = ? AND state IN ('called', 'serving')"),
             arguments: [window]).map(TicketRow.decode)
     }
 
     func busyWindows() throws -> Set<String> {
-        Set(try String.fetchAll(try statement("SELECT DISTINCT window FROM tickets WHERE state IN ('called', 'serving') AND window IS NOT NULL")))
+        Set(try String.fetchAll(try statement("SELECT DISTINCT window FROM tickets INDEXED BY tickets_current WHERE state IN ('called', 'serving') AND window IS NOT NULL")))
     }
 
     func activeTicket(personKey: String, category: String, day: HallDay) throws -> Ticket? {
@@ -122,11 +122,10 @@ struct SQLiteAccess: StoreWriter {
     }
 
     func serviceTimes(day: HallDay, category: String) throws -> WaitEstimator.ServiceTimes {
-        let row = try Row.fetchOne(try statement("""
-            SELECT COALESCE(SUM(finished_at - started_at), 0) AS total, COUNT(*) AS n FROM tickets
-            WHERE day = ? AND category = ? AND state = 'done' AND started_at IS NOT NULL
-            """), arguments: [day.rawValue, category])!
-        return WaitEstimator.ServiceTimes(totalSeconds: row["total"], count: row["n"])
+        guard let row = try Row.fetchOne(try statement("SELECT seconds, cases FROM service_totals WHERE day = ? AND category = ?"),
+            arguments: [day.rawValue, category])
+        else { return WaitEstimator.ServiceTimes() }
+        return WaitEstimator.ServiceTimes(totalSeconds: row["seconds"], count: row["cases"])
     }
 
     // MARK: windows, evaluations, appointments
@@ -223,6 +222,13 @@ struct SQLiteAccess: StoreWriter {
         try statement(
             "UPDATE tickets SET \(cols.map { "\($0.0) = ?" }.joined(separator: ", ")) WHERE id = ?"
         ).execute(arguments: StatementArguments(cols.map(\.1) + [ticket.id]))
+    }
+
+    func addServiceTime(day: HallDay, category: String, seconds: Double) throws {
+        try statement("""
+            INSERT INTO service_totals (day, category, seconds, cases) VALUES (?, ?, ?, 1)
+            ON CONFLICT (day, category) DO UPDATE SET seconds = seconds + excluded.seconds, cases = cases + 1
+            """).execute(arguments: [day.rawValue, category, seconds])
     }
 
     func setLaneRun(day: HallDay, lane: String, run: Int) throws {

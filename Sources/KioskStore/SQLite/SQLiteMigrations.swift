@@ -10,6 +10,7 @@ enum SQLiteMigrations {
                     id INTEGER PRIMARY KEY AUTOINCREMENT,
                     day TEXT NOT NULL,
                     category TEXT NOT NULL,
+                    issue_category TEXT NOT NULL,
                     sequence INTEGER NOT NULL,
                     number TEXT NOT NULL,
                     state TEXT NOT NULL,
@@ -35,13 +36,21 @@ enum SQLiteMigrations {
                 );
                 CREATE INDEX tickets_waiting ON tickets (day, state, category, assigned_window, front, priority, order_key);
                 CREATE INDEX tickets_assigned ON tickets (assigned_window, day, state) WHERE assigned_window IS NOT NULL;
-                CREATE INDEX tickets_window ON tickets (window, state);
+                -- Only tickets at a window right now: stays small however many were served.
+                CREATE INDEX tickets_current ON tickets (window) WHERE state IN ('called', 'serving');
                 CREATE INDEX tickets_person ON tickets (person_key, category, state) WHERE person_key IS NOT NULL;
                 CREATE INDEX tickets_active ON tickets (state, day) WHERE state IN ('waiting', 'called', 'serving');
 
                 -- Issued count per category per hall-day: the source of ticket sequences.
                 CREATE TABLE day_counters (
                     day TEXT NOT NULL, category TEXT NOT NULL, issued INTEGER NOT NULL,
+                    PRIMARY KEY (day, category)
+                ) WITHOUT ROWID;
+
+                -- Finished service time per category and day, kept as each case finishes, for
+                -- the wait estimate (summing the day's cases on every request grows with the day).
+                CREATE TABLE service_totals (
+                    day TEXT NOT NULL, category TEXT NOT NULL, seconds REAL NOT NULL, cases INTEGER NOT NULL,
                     PRIMARY KEY (day, category)
                 ) WITHOUT ROWID;
 

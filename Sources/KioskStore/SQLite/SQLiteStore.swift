@@ -21,6 +21,8 @@ public final class SQLiteStore: Store {
             // No checkpoint inside a commit (it made 1 take in 100 wait for an fsync of the whole
             // database); `maintain()` checkpoints from the side instead.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            // After a checkpoint resets the log, give back the disk a burst took.
+            try db.execute(sql: "PRAGMA journal_size_limit = 67108864")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
         do {
@@ -36,8 +38,11 @@ public final class SQLiteStore: Store {
     /// A connection of its own for checkpoints, so the writer never waits for one.
     private let checkpointer = Mutex<DatabaseQueue?>(nil)
 
-    /// Copies committed pages from the WAL into the database file (PASSIVE: without waiting
-    /// for readers or the writer), keeping the WAL short. Called every few seconds.
+    /// Keeps the WAL short, off the request path: a PASSIVE checkpoint copies committed pages
+    /// into the database file without blocking anyone; then, if pages remain, a RESTART
+    /// checkpoint holds the writer only for those last pages and lets the next commit start the
+    /// log from the beginning. (PASSIVE alone never resets the log while writes keep coming, and
+    /// the WAL grows without bound.) Called every second.
     public func maintain() async throws {
         let queue = try checkpointer.withLock { q in
             if let q { return q }
@@ -49,7 +54,12 @@ public final class SQLiteStore: Store {
         }
         try await mapErrors {
             try await queue.writeWithoutTransaction { db in
-                _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
+                // (busy, frames in the log, frames checkpointed)
+                guard let passive = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") else { return }
+                let frames: Int = passive[1]
+                if frames > 0 {
+                    _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(RESTART)")
+                }
             }
         }
     }
