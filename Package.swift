@@ -22,6 +22,9 @@ let package = Package(
     targets: [
         // System libraries (Debian -dev packages, installed by scripts/setup).
         .systemLibrary(name: "CSystemd", path: "Sources/CSystemd", providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(name: "CUdev", path: "Sources/CUdev", providers: [.apt(["libudev-dev"])]),
+        .systemLibrary(name: "CLibUSB", path: "Sources/CLibUSB", providers: [.apt(["libusb-1.0-0-dev"])]),
+        .systemLibrary(name: "CQRencode", path: "Sources/CQRencode", providers: [.apt(["libqrencode-dev"])]),
 
         // Pure domain rules: no I/O, Foundation only.
         .target(name: "KioskCore", swiftSettings: strict),
@@ -34,7 +37,7 @@ let package = Package(
             "KioskCore", .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         // Device drivers, transports and the registry (simulated drivers for now).
-        .target(name: "KioskDevices", dependencies: ["KioskCore"], swiftSettings: strict),
+        .target(name: "KioskDevices", dependencies: ["KioskCore", "CUdev", "CLibUSB", "CQRencode"], swiftSettings: strict),
         // Wire types of the Unix-socket JSON-RPC protocol.
         .target(name: "KioskProtocol", dependencies: ["KioskCore"], swiftSettings: strict),
         // The daemon: hall services, event bus, socket server, lifecycle.
