@@ -18,7 +18,9 @@ struct Kioskctl: ParsableCommand {
             command line itself is wrong.
             """,
         groupedSubcommands: [
-            CommandGroup(name: "Daemon", subcommands: [StatusCommand.self, HelloCommand.self, CallRawCommand.self]),
+            CommandGroup(name: "Daemon", subcommands: [
+                StatusCommand.self, DoctorCommand.self, HelloCommand.self, CallRawCommand.self,
+            ]),
             CommandGroup(name: "Tickets", subcommands: [
                 CategoriesCommand.self, TakeCommand.self, TicketCommand.self, WaitingCommand.self,
                 RequeueCommand.self, CancelCommand.self, PrintTicketCommand.self, AppointmentCommand.self,
