@@ -62,6 +62,8 @@ let package = Package(
             "KioskClient", "KioskProtocol", "KioskConfig",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
+        // USB/udev diagnostics as JSON lines; the hotplug and USB tests run it under umockdev.
+        .executableTarget(name: "kiosk-devtool", dependencies: ["KioskDevices"], path: "Sources/kiosk-devtool", swiftSettings: strict),
         .executableTarget(name: "kiosk-bench", dependencies: [
             "KioskClient", "KioskProtocol", "KioskCore", "KioskStore",
             .product(name: "GRDB", package: "GRDB.swift"),

@@ -86,6 +86,19 @@ public struct IDCard: Sendable, Equatable, CustomStringConvertible, CustomDebugS
         return date <= validTo
     }
 
+    /// Whole years of age on `date` (the green channel uses 60+).
+    public func age(on date: CardDate) -> Int {
+        var age = date.year - birthDate.year
+        if (date.month, date.day) < (birthDate.month, birthDate.day) { age -= 1 }
+        return age
+    }
+
+    /// Whether the card is past its end date on `date` (a 长期 card never is).
+    public func isExpired(on date: CardDate) -> Bool {
+        guard let validTo else { return false }
+        return date > validTo
+    }
+
     /// "张*" for 张三, "李**" for 李小龙: the first character and a star for each other one,
     /// as hall screens show it.
     public var maskedName: String {

@@ -3,7 +3,15 @@
 /// Stateless and total: every command has exactly one encoding, so tests can pin the bytes to
 /// the Epson ESC/POS reference and a real driver can send the result as is.
 public struct ESCPOSEncoder: Sendable {
+    /// How `.text` becomes bytes: GB 18030 unless the printer model wants UTF-8.
+    public var textEncoding: ESCPOSTextEncoding = .gb18030
+
     public init() {}
+
+    /// An encoder that sends text in `textEncoding` (a printer profile's setting).
+    public init(textEncoding: ESCPOSTextEncoding) {
+        self.textEncoding = textEncoding
+    }
 
     /// The bytes of a whole job.
     public func encode(_ commands: [ESCPOSCommand]) -> [UInt8] {
@@ -37,7 +45,7 @@ public struct ESCPOSEncoder: Sendable {
         case .characterSize(let w, let h):
             out += [gs, 0x21, (w.rawValue - 1) << 4 | (h.rawValue - 1)]
         case .text(let s):
-            out += GB18030.encode(Self.printable(s))
+            out += textEncoding.encode(Self.printable(s))
         case .lineFeed:
             out.append(Self.lf)
         case .feed(let n):

@@ -1,0 +1,190 @@
+import Foundation
+import Glibc
+import Synchronization
+
+/// A second-generation ID card reader played by a thread on the master side of a real pty.
+///
+/// The driver under test opens the slave path with `SerialTransport`, exactly as it opens
+/// `/dev/ttyUSB0`. This side answers the SAM commands it recognises byte for byte (the
+/// `SAMFixture` hex), like a reader with a SAM module would: `9F` to "find card" once per
+/// placement, `80` otherwise. One-shot `Action`s replace the next answer to model faults.
+final class PtySAMReader: Sendable {
+    /// Replaces the normal answer to the next command.
+    enum Action: Sendable {
+        /// Send these bytes instead.
+        case send([UInt8])
+        /// Send these bytes, then the normal answer (garbage on the line).
+        case prefix([UInt8])
+        /// Send the first `n` bytes of the normal answer, then nothing more.
+        case truncate(Int)
+        /// Say nothing.
+        case silence
+    }
+
+    private struct State {
+        var card: [UInt8]?
+        var unread = false
+        var actions: [Action] = []
+        var commands: [[UInt8]] = []
+        var samStatus = SAMFixture.ok
+        var stopped = false
+        /// When the last byte of the last answer was handed to the pty.
+        var lastAnswerSent: ContinuousClock.Instant?
+    }
+
+    let slavePath: String
+    private let master: Int32
+    /// Held open so the master never sees "no slave" hang-ups between the driver's opens.
+    private let slaveKeepAlive: Int32
+    private let state = Mutex(State())
+    private let done = DispatchSemaphore(value: 0)
+
+    init() throws {
+        // posix_openpt / grantpt / unlockpt / ptsname, spelled as the Linux calls they wrap (the
+        // Glibc module does not import the XSI pty functions): open /dev/ptmx, clear the lock
+        // with TIOCSPTLCK, ask the slave's number with TIOCGPTN.
+        let m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard m >= 0 else { throw POSIXError(.ENODEV) }
+        var unlock: Int32 = 0
+        var number: UInt32 = 0
+        let TIOCSPTLCK: UInt = 0x4004_5431
+        let TIOCGPTN: UInt = 0x8004_5430
+        guard ioctl(m, TIOCSPTLCK, &unlock) == 0, ioctl(m, TIOCGPTN, &number) == 0 else {
+            close(m)
+            throw POSIXError(.EIO)
+        }
+        slavePath = "/dev/pts/\(number)"
+        master = m
+        slaveKeepAlive = open(slavePath, O_RDWR | O_NOCTTY | O_CLOEXEC)
+        let t = Thread { [self] in run() }
+        t.name = "pty-sam-reader"
+        t.start()
+    }
+
+    deinit {
+        stop()
+    }
+
+    // MARK: Controls
+
+    /// Lays a card (its 256-byte text) on the reader: the next "find card" answers `9F`.
+    func place(text: [UInt8]) {
+        state.withLock {
+            $0.card = text
+            $0.unread = true
+        }
+    }
+
+    func lift() {
+        state.withLock {
+            $0.card = nil
+            $0.unread = false
+        }
+    }
+
+    func enqueue(_ actions: Action...) {
+        state.withLock { $0.actions += actions }
+    }
+
+    /// What "SAM status" answers from now on.
+    func setSAMStatus(_ frame: [UInt8]) {
+        state.withLock { $0.samStatus = frame }
+    }
+
+    /// When the last byte of the most recent answer went out.
+    var lastAnswerSent: ContinuousClock.Instant? { state.withLock { $0.lastAnswerSent } }
+
+    /// Every command received, in order.
+    var commands: [[UInt8]] { state.withLock { $0.commands } }
+
+    /// Pulls the cable: the master side closes, the slave hangs up.
+    func unplug() { stop() }
+
+    func stop() {
+        let first = state.withLock { s -> Bool in
+            defer { s.stopped = true }
+            return !s.stopped
+        }
+        guard first else { return }
+        done.wait()
+        close(master)
+        if slaveKeepAlive >= 0 { close(slaveKeepAlive) }
+    }
+
+    // MARK: The reader
+
+    private func run() {
+        var buffer: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 2048)
+        while !state.withLock({ $0.stopped }) {
+            var p = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 20) > 0 else { continue }
+            let n = chunk.withUnsafeMutableBytes { read(master, $0.baseAddress!, $0.count) }
+            guard n > 0 else {
+                usleep(5000)
+                continue
+            }
+            buffer += chunk[0..<n]
+            while let command = takeCommand(&buffer) {
+                answer(command)
+            }
+        }
+        done.signal()
+    }
+
+    /// One request frame from the buffer: preamble, LEN (big-endian), LEN more bytes.
+    private func takeCommand(_ buffer: inout [UInt8]) -> [UInt8]? {
+        let preamble: [UInt8] = [0xAA, 0xAA, 0xAA, 0x96, 0x69]
+        guard let start = (0..<max(0, buffer.count - 4)).first(where: { Array(buffer[$0..<($0 + 5)]) == preamble }) else {
+            return nil
+        }
+        buffer.removeFirst(start)
+        guard buffer.count >= 7 else { return nil }
+        let total = 7 + (Int(buffer[5]) << 8 | Int(buffer[6]))
+        guard buffer.count >= total else { return nil }
+        defer { buffer.removeFirst(total) }
+        return Array(buffer[0..<total])
+    }
+
+    private func answer(_ command: [UInt8]) {
+        let (normal, action) = state.withLock { s -> ([UInt8], Action?) in
+            s.commands.append(command)
+            let action = s.actions.isEmpty ? nil : s.actions.removeFirst()
+            switch command {
+            case SAMFixture.samStatus: return (s.samStatus, action)
+            case SAMFixture.reset: return (SAMFixture.ok, action)
+            case SAMFixture.samID: return (SAMFixture.samIDAnswer, action)
+            case SAMFixture.findCard:
+                return (s.card != nil && s.unread ? SAMFixture.cardFound : SAMFixture.noCard, action)
+            case SAMFixture.selectCard:
+                return (s.card != nil ? SAMFixture.selected : SAMFixture.selectFailed, action)
+            case SAMFixture.readBaseInfo:
+                guard let card = s.card else { return (SAMFixture.readFailed, action) }
+                switch action {
+                case nil, .prefix?: s.unread = false  // the whole answer goes out
+                default: break
+                }
+                return (SAMFixture.readAnswer(text: card), action)
+            default: return (SAMFixture.commandError, action)
+            }
+        }
+        switch action {
+        case nil: send(normal)
+        case .send(let bytes): send(bytes)
+        case .prefix(let garbage): send(garbage + normal)
+        case .truncate(let n): send(Array(normal.prefix(n)))
+        case .silence: break
+        }
+    }
+
+    private func send(_ bytes: [UInt8]) {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes.withUnsafeBytes { write(master, $0.baseAddress! + sent, $0.count - sent) }
+            if n <= 0 { return }
+            sent += n
+        }
+        let now = ContinuousClock.now
+        state.withLock { $0.lastAnswerSent = now }
+    }
+}
