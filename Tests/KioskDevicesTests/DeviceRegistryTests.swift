@@ -11,6 +11,7 @@ import Testing
         DeviceConfig(id: "reader-sim", kind: .idcardReader, transport: .simulated),
         DeviceConfig(id: "usbprinter", kind: .receiptPrinter, transport: .usb, match: "usb:0416:5011"),
         DeviceConfig(id: "led3", kind: .windowDisplay, transport: .simulated),
+        DeviceConfig(id: "certs", kind: .certificatePrinter, transport: .cups, queue: "Certs"),
     ]
 
     func registry(_ dir: String) throws -> DeviceRegistry {
@@ -25,20 +26,36 @@ import Testing
         #expect(r.device("printer0") is SimulatedReceiptPrinter)
         #expect(r.device("reader-sim") is SimulatedIDCardReader)
         #expect(r.receiptPrinter?.id == "printer0")
-        #expect(r.idCardReader?.id == "reader-sim")
+        #expect(r.idCardReader?.id == "idreader0")  // the first configured reader is the terminal's
         #expect(r.device("nope") == nil)
     }
 
-    @Test func otherTransportsAreAbsentWithAnHonestReason() throws {
+    @Test func realTransportsGetRealDriversThatOpenOnFirstUse() throws {
         let r = try registry(Fixtures.tempDir())
         let serial = try #require(r.device("idreader0"))
-        #expect(serial.health.state == .absent)
-        #expect(serial.health.lastError == "no driver for transport serial yet")
+        #expect(serial is SAMIDCardReader)
+        #expect(serial.health.state == .absent)  // nothing opened yet
         #expect(serial.endpoint == "/dev/ttyUSB0")
         let usb = try #require(r.device("usbprinter"))
-        #expect(usb.health.lastError == "no driver for transport usb yet")
+        #expect(usb is ESCPOSPrinter)
         #expect(usb.endpoint == "usb:0416:5011")
         #expect(r.device("led3")?.health.lastError == "no simulated driver for kind window-display yet")
+        #expect(r.device("certs")?.health.lastError == "no driver for a certificate-printer on transport cups yet")
+    }
+
+    @Test func aKnownModelsProfileShapesItsPrinter() throws {
+        let profile = DeviceProfile(name: "58 mm", vendorID: "0416", productID: "5011", kind: .receiptPrinter,
+            transport: .usb, textEncoding: .utf8, nativeQR: false, paperWidthDots: 384, chineseMode: false,
+            bidirectional: false, quirks: ["no-cutter"], source: "test")
+        let printer = try #require(DeviceRegistry.makeDevice(configs[3], stateDir: "/tmp", clock: SystemClock(),
+            timeZone: Fixtures.shanghai, profiles: [profile]) as? ESCPOSPrinter)
+        #expect(printer.profile.paperWidthDots == 384)
+        #expect(printer.profile.textEncoding == .utf8)
+        #expect(!printer.profile.nativeQR)
+        #expect(printer.profile.quirks == ["no-cutter"])
+        let unknown = try #require(DeviceRegistry.makeDevice(configs[3], stateDir: "/tmp", clock: SystemClock(),
+            timeZone: Fixtures.shanghai, profiles: []) as? ESCPOSPrinter)
+        #expect(unknown.profile == .default)
     }
 
     @Test func typedLookupsSayWhyTheyFail() throws {
@@ -48,8 +65,9 @@ import Testing
         #expect(throws: DeviceError.wrongKind(id: "printer0", expected: .idcardReader, actual: .receiptPrinter)) {
             try r.idCardReader("printer0")
         }
-        #expect(throws: DeviceError.unavailable(id: "usbprinter", reason: "no driver for transport usb yet")) {
-            try r.receiptPrinter("usbprinter")
+        #expect(try r.receiptPrinter("usbprinter").id == "usbprinter")
+        #expect(throws: DeviceError.wrongKind(id: "certs", expected: .receiptPrinter, actual: .certificatePrinter)) {
+            try r.receiptPrinter("certs")
         }
     }
 
@@ -90,9 +108,9 @@ import Testing
         let result = try await r.test("reader-sim")
         #expect(result.passed)
         #expect(result.message == "ok: ready; no card on the reader")
-        let absent = try await r.test("idreader0")
+        let absent = try await r.test("certs")
         #expect(!absent.passed)
-        #expect(absent.message == "absent: no driver for transport serial yet")
+        #expect(absent.message == "absent: no driver for a certificate-printer on transport cups yet")
         await #expect(throws: DeviceError.notFound(id: "ghost")) { try await r.test("ghost") }
     }
 

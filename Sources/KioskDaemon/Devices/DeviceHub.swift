@@ -17,10 +17,19 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
     let config: HallConfig
     let logger: Logger
 
-    init(config: HallConfig, bus store: any Store, clock: any HallClock, persons: PersonKeys, logger: Logger) throws {
+    init(config: HallConfig, bus store: any Store, clock: any HallClock, persons: PersonKeys, logger: Logger,
+        profileDirectories: [String] = []) throws {
+        var profiles: [DeviceProfile] = []
+        for dir in profileDirectories where FileManager.default.fileExists(atPath: dir) {
+            do {
+                profiles += try ProfileLoader.load(directory: dir)
+            } catch {
+                logger.error("device profiles in \(dir) not loaded: \(error)")
+            }
+        }
         do {
             registry = try DeviceRegistry(configs: config.devices, stateDir: config.daemon.stateDir,
-                hallName: config.hall.name, timeZone: config.daemon.timeZone, clock: clock)
+                hallName: config.hall.name, timeZone: config.daemon.timeZone, clock: clock, profiles: profiles)
         } catch {
             throw error.kioskError
         }

@@ -20,8 +20,11 @@ struct ReceiptPrinting: TicketPrinting {
         }
     }
 
-    func checkReady(printer id: String?) throws {
+    func checkReady(printer id: String?) async throws {
         let p = try printer(id)
+        // A real printer opens its link on first use (or after a replug): ask it, which
+        // (re)connects and refreshes its health, before refusing.
+        if !p.health.state.isUsable { _ = await p.status() }
         guard p.health.state.isUsable else {
             throw KioskError(.deviceUnavailable, "printer \(p.id) is \(p.health.state.rawValue): \(p.health.reason)",
                 details: ["device": p.id, "state": p.health.state.rawValue])

@@ -36,7 +36,7 @@ extension HallService {
             issuer = .kiosk
         }
         if p.appointmentCode == nil { _ = try category(p.category, in: config) }
-        if p.print == true { try printerOrThrow().checkReady(printer: p.printer) }
+        if p.print == true { try await printerOrThrow().checkReady(printer: p.printer) }
 
         let presented = resolved
         let view = try await store.write { w in
@@ -82,7 +82,7 @@ extension HallService {
 
     /// `queue.printTicket`: prints (again) the slip of a waiting ticket.
     public func reprint(ticket id: Int64, printer: String?) async throws -> TicketView {
-        try printerOrThrow().checkReady(printer: printer)
+        try await printerOrThrow().checkReady(printer: printer)
         let view = try await ticket(id: id, number: nil, date: nil)
         guard view.state == Ticket.State.waiting.rawValue else {
             throw KioskError(.invalidState, "only a waiting ticket's slip is printed; \(view.number) is \(view.state)",

@@ -40,7 +40,11 @@ public struct Daemon {
         let bus = EventBus(timeZone: config.daemon.timeZone)
         store.setEventSink { bus.publish($0) }
         let persons = try PersonKeys.load(stateDir: config.daemon.stateDir)
-        let devices = try DeviceHub(config: config, bus: store, clock: options.clock, persons: persons, logger: logger)
+        // Model profiles: installed, local, and (for a checkout) the repo's Devices/profiles.
+        let configDir = (options.configPath as NSString).deletingLastPathComponent
+        let devices = try DeviceHub(config: config, bus: store, clock: options.clock, persons: persons, logger: logger,
+            profileDirectories: ["/usr/share/kioskd/profiles", "/etc/kioskd/profiles",
+                (configDir as NSString).appendingPathComponent("../Devices/profiles")])
         let hall = HallService(config: config, store: store, clock: options.clock, persons: persons,
             printing: devices.ticketPrinting, logger: logger)
         try await hall.rollOverIfNeeded()

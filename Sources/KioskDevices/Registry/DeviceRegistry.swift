@@ -27,9 +27,11 @@ public final class DeviceRegistry: Sendable {
     ///     `<stateDir>/devices/<id>.txt`.
     ///   - hallName: printed on test slips.
     ///   - timeZone: the hall's time zone, for the local times printed.
+    ///   - profiles: known device models (`Devices/profiles/*.toml`), matched by VID:PID.
     public init(
         configs: [DeviceConfig], stateDir: String, hallName: String? = nil,
-        timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!, clock: any HallClock = SystemClock()
+        timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!, clock: any HallClock = SystemClock(),
+        profiles: [DeviceProfile] = []
     ) throws(DeviceError) {
         var seen = Set<String>()
         for config in configs where !seen.insert(config.id).inserted {
@@ -39,7 +41,7 @@ public final class DeviceRegistry: Sendable {
         self.clock = clock
         self.timeZone = timeZone
         self.hallName = hallName
-        devices = configs.map { Self.makeDevice($0, stateDir: stateDir, clock: clock, timeZone: timeZone) }
+        devices = configs.map { Self.makeDevice($0, stateDir: stateDir, clock: clock, timeZone: timeZone, profiles: profiles) }
         for device in devices {
             let (id, continuation) = (device.id, continuation)
             device.observeHealth { health in continuation.yield(.statusChanged(id: id, health: health)) }
@@ -53,11 +55,13 @@ public final class DeviceRegistry: Sendable {
 
     /// The driver for one entry: simulated where asked, `DriverlessDevice` where none exists.
     static func makeDevice(
-        _ config: DeviceConfig, stateDir: String, clock: any HallClock, timeZone: TimeZone
+        _ config: DeviceConfig, stateDir: String, clock: any HallClock, timeZone: TimeZone, profiles: [DeviceProfile] = []
     ) -> any Device {
         guard config.transport == .simulated else {
+            if let driver = DriverFactory.make(config, profiles: profiles, clock: clock) { return driver }
             return DriverlessDevice(
-                config: config, reason: "no driver for transport \(config.transport.rawValue) yet", clock: clock)
+                config: config, reason: "no driver for a \(config.kind.rawValue) on transport \(config.transport.rawValue) yet",
+                clock: clock)
         }
         switch config.kind {
         case .receiptPrinter:
