@@ -92,3 +92,17 @@ extension Sequence {
         return out
     }
 }
+
+@Suite struct CardTokenTests {
+    @Test func aTokenIsBoundToItsConnectionAndExpires() throws {
+        let clock = ManualClock(HallFixture.beijing(23, 9))
+        let tokens = CardTokens(lifetime: 120, clock: clock)
+        let id = try IDNumber(validating: idNumber(born: "19850612"))
+        let (token, _) = tokens.issue(for: id, personKey: "k", connection: 7)
+        #expect(try tokens.redeem(token, connection: 7).masked == id.masked)
+        #expect(throws: KioskError.self) { try tokens.redeem(token, connection: 8) }
+        clock.advance(by: 121)
+        #expect(throws: KioskError.self) { try tokens.redeem(token, connection: 7) }
+    }
+}
+

@@ -7,6 +7,7 @@ import KioskCore
 extension DaemonSettings {
     static let configKeys: Set<String> = [
         "socket", "socket_group", "state_dir", "timezone", "day_starts_at", "log_level", "subscriber_buffer",
+        "card_token_seconds",
     ]
 
     /// swift-log's level names, the only values `log_level` may take.
@@ -56,5 +57,6 @@ extension DaemonSettings {
         }
         // Events queued for one subscriber before it is cut off as too slow.
         if let buffer = try table.int("subscriber_buffer", atLeast: 1) { subscriberBuffer = buffer }
+        if let seconds = try table.int("card_token_seconds", atLeast: 1) { cardTokenSeconds = seconds }
     }
 }

@@ -51,6 +51,8 @@ public struct DaemonSettings: Sendable, Equatable {
     public var logLevel: String
     /// Events queued for one subscriber before it is cut off as too slow.
     public var subscriberBuffer: Int = 4096
+    /// How long a card token from `idcard.read` stays valid (for the same connection).
+    public var cardTokenSeconds: Int = 120
 
     public init(
         socket: String = "/run/kioskd/kioskd.sock", socketGroup: String? = nil,

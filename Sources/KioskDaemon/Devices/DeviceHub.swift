@@ -34,7 +34,7 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
             throw error.kioskError
         }
         self.store = store
-        self.tokens = CardTokens(clock: clock)
+        self.tokens = CardTokens(lifetime: TimeInterval(config.daemon.cardTokenSeconds), clock: clock)
         self.persons = persons
         self.clock = clock
         self.config = config

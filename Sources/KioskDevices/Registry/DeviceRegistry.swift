@@ -134,7 +134,12 @@ public final class DeviceRegistry: Sendable {
         case let reader as any IDCardReader:
             let status = await reader.status()
             passed = status.health.state.isUsable
-            message = "\(status.health); " + (status.cardPresent ? "a card is on the reader" : "no card on the reader")
+            var text = "\(status.health); " + (status.cardPresent ? "a card is on the reader" : "no card on the reader")
+            // A real reader also names its security module (SAM): what a vendor asks for first.
+            if let sam = reader as? SAMIDCardReader, passed {
+                do { text += "; SAM ID " + (try await sam.samID()) } catch { text += "; SAM ID unreadable: \(error)" }
+            }
+            message = text
         default:
             passed = false
             message = device.health.description
