@@ -43,23 +43,92 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
 
     var ticketPrinting: TicketPrinting? { ReceiptPrinting(registry: registry) }
 
-    /// Follows health changes and records each as a `device.status` event.
+    /// Follows health changes (`device.status`) and, when real devices are configured, udev
+    /// hotplug (`device.added`, `device.removed`), recording each in the event log.
     func run() async throws {
         await cancelWhenGracefulShutdown {
-            for await event in self.registry.events {
-                guard case .statusChanged(let id, let health) = event else { continue }
-                let kind = self.registry.device(id)?.kind.rawValue ?? "unknown"
-                self.logger.notice("device \(id) is \(health.state.rawValue): \(health.reason)")
-                do {
-                    try await self.store.write { w in
-                        try HallService.emit(w, event.topic, DeviceStatusEvent(device: id, kind: kind, health: health, timeZone: self.config.daemon.timeZone), at: health.since)
-                    }
-                } catch {
-                    self.logger.error("cannot record device event for \(id): \(error)")
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { await self.followHealth() }
+                if self.config.devices.contains(where: { $0.transport != .simulated && $0.transport != .cups }) {
+                    group.addTask { await self.followHotplug() }
                 }
+                await group.waitForAll()
             }
         }
         registry.shutdown()
+    }
+
+    private func followHealth() async {
+        for await event in registry.events {
+            guard case .statusChanged(let id, let health) = event else { continue }
+            let kind = registry.device(id)?.kind.rawValue ?? "unknown"
+            logger.notice("device \(id) is \(health.state.rawValue): \(health.reason)")
+            await record(event.topic, DeviceStatusEvent(device: id, kind: kind, health: health, timeZone: config.daemon.timeZone),
+                at: health.since, device: id)
+        }
+    }
+
+    /// An unplugged device is closed (absent) and announced; when it comes back it is reopened
+    /// at once — no waiting for the next job or poll.
+    private func followHotplug() async {
+        let monitor: UdevMonitor
+        do {
+            monitor = try UdevMonitor()
+        } catch {
+            logger.warning("udev hotplug unavailable (\(error)); devices reconnect on use and by polling")
+            return
+        }
+        defer { monitor.stop() }
+        let matcher = DeviceMatcher(configs: config.devices.filter { $0.transport != .simulated })
+        var scanning = true
+        for await event in monitor.events {
+            switch event {
+            case .initialScanComplete:
+                scanning = false
+            case .added(let node):
+                for c in matcher.configs(for: node) {
+                    await reopen(c.id)
+                    if !scanning { await record(EventTopic.deviceAdded, HotplugRecord(device: c.id, node: node), at: clock.now(), device: c.id) }
+                }
+            case .removed(let node):
+                for c in matcher.configs(for: node) {
+                    await close(c.id)
+                    await record(EventTopic.deviceRemoved, HotplugRecord(device: c.id, node: node), at: clock.now(), device: c.id)
+                }
+            }
+        }
+    }
+
+    private func reopen(_ id: String) async {
+        switch registry.device(id) {
+        case let printer as ESCPOSPrinter:
+            await printer.connect()
+            printer.startStatusPolling(every: .seconds(5))
+        case let reader as any IDCardReader:
+            _ = await reader.status()
+        default:
+            break
+        }
+    }
+
+    private func close(_ id: String) async {
+        switch registry.device(id) {
+        case let printer as ESCPOSPrinter:
+            printer.close()
+        case let reader as any IDCardReader:
+            _ = await reader.status()  // finds the port gone: absent
+        default:
+            break
+        }
+    }
+
+    /// Appends to the event log, in order (awaited, so events of one device never swap).
+    private func record<P: Encodable & Sendable>(_ topic: String, _ payload: P, at: Date, device id: String) async {
+        do {
+            try await store.write { w in try HallService.emit(w, topic, payload, at: at) }
+        } catch {
+            logger.error("cannot record \(topic) for \(id): \(error)")
+        }
     }
 
     func summary() -> [String: String] {
@@ -192,7 +261,22 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
     }
 }
 
-struct DeviceStatusEvent: Encodable {
+/// `device.added` / `device.removed`: which configured device, and the node udev reported.
+struct HotplugRecord: Encodable, Sendable {
+    var device: String
+    var devnode: String?
+    var usb: String?
+    var serial: String?
+
+    init(device: String, node: DeviceNode) {
+        self.device = device
+        devnode = node.devnode
+        usb = node.usbID
+        serial = node.serial
+    }
+}
+
+struct DeviceStatusEvent: Encodable, Sendable {
     var device: String
     var kind: String
     var state: String
