@@ -186,7 +186,8 @@ struct Bench: ParsableCommand {
         }
         while done.load(ordering: .relaxed) < connections { usleep(100_000) }
         _ = try KioskClient(socketPath: socket).call("stats.day")
-        say("resident memory after \(per * connections) tickets issued and served: \(d.rssMB()) MB (WAL \(d.walMB()) MB)")
+        say("resident memory after \(per * connections) tickets issued and served: \(d.rssMB()) MB "
+            + "(anonymous \(d.rssMB("RssAnon")) MB, mapped files \(d.rssMB("RssFile")) MB; WAL \(d.walMB()) MB)")
     }
 
     /// Start → READY with many past tickets: the database is seeded directly (same schema).

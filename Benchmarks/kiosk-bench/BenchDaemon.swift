@@ -78,10 +78,12 @@ final class Daemon {
         p.waitUntilExit()
     }
 
-    func rssMB() -> Int {
+    /// Resident memory in MB from /proc: "VmRSS" (all), "RssAnon" (the daemon's own heap and
+    /// stacks) or "RssFile" (mapped libraries, shared with any other Swift process).
+    func rssMB(_ field: String = "VmRSS") -> Int {
         guard let pid = process?.processIdentifier,
             let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") })
         else { return -1 }
         return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
     }

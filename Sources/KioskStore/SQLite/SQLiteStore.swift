@@ -16,7 +16,11 @@ public final class SQLiteStore: Store {
         var config = Configuration()
         // Another process (kioskctl doctor, a backup) may hold a lock briefly: wait, don't fail.
         config.busyMode = .timeout(5)
+        // A terminal has few cores: three readers suffice, each with a 1 MiB page cache (the
+        // working set is today's tickets), which keeps the daemon's memory small and flat.
+        config.maximumReaderCount = 3
         config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -1024")
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // No checkpoint inside a commit (it made 1 take in 100 wait for an fsync of the whole
             // database); `maintain()` checkpoints from the side instead.
@@ -47,7 +51,9 @@ public final class SQLiteStore: Store {
         let queue = try checkpointer.withLock { q in
             if let q { return q }
             var config = Configuration()
-            config.busyMode = .timeout(1)
+            // Never wait: a RESTART that would have to wait for readers holds the writers back
+            // while it waits. If it is busy now, the next round (a second later) tries again.
+            config.busyMode = .immediateError
             config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             q = try DatabaseQueue(path: path, configuration: config)
             return q!
@@ -58,7 +64,7 @@ public final class SQLiteStore: Store {
                 guard let passive = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)") else { return }
                 let frames: Int = passive[1]
                 if frames > 0 {
-                    _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(RESTART)")
+                    _ = try? Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(RESTART)")
                 }
             }
         }
