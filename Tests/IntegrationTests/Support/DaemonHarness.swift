@@ -162,11 +162,17 @@ final class DaemonHarness: @unchecked Sendable {
     var stateDir: String { dir.appendingPathComponent("state").path }
 
     deinit {
+        // A daemon that died by a signal we did not send is a crash: say so, with its log.
+        if let p = process, !p.isRunning, p.terminationReason == .uncaughtSignal, p.terminationStatus != SIGKILL,
+            p.terminationStatus != SIGTERM {
+            FileHandle.standardError.write(Data("kioskd CRASHED (signal \(p.terminationStatus)):\n\(log())\n".utf8))
+        }
         if let p = process, p.isRunning {
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
         }
-        try? FileManager.default.removeItem(at: dir)
+        // KIOSKD_KEEP_TEST_DIRS=1 keeps each daemon's config, state and log for a post-mortem.
+        if ProcessInfo.processInfo.environment["KIOSKD_KEEP_TEST_DIRS"] == nil { try? FileManager.default.removeItem(at: dir) }
     }
 }
 
