@@ -22,7 +22,7 @@ public final class FileTransport: ByteTransport, TransportReadability {
     /// status channel, and `read` returns [] at once.
     public let canRead: Bool
     private let target: DescriptorIO.Target
-    private let fd: Mutex<Int32>
+    private let fd: OwnedDescriptor
 
     /// Opens `path` read-write (write-only when that is all it allows), non-blocking, without
     /// making it the controlling terminal.
@@ -47,7 +47,7 @@ public final class FileTransport: ByteTransport, TransportReadability {
         // A regular file (a capture of the job) never answers: no status channel either.
         canRead = readable && !isRegular
         target = DescriptorIO.Target(endpoint: path, isSocket: false)
-        fd = Mutex(descriptor)
+        fd = OwnedDescriptor(descriptor, label: path)
     }
 
     deinit { close() }
@@ -69,20 +69,9 @@ public final class FileTransport: ByteTransport, TransportReadability {
     }
 
     /// Closes the descriptor; later calls throw `disconnected`. Idempotent.
-    public func close() {
-        let d = fd.withLock { fd in
-            let d = fd
-            fd = -1
-            return d
-        }
-        if d >= 0 { closeDescriptor(d) }
-    }
+    public func close() { fd.close() }
 
-    private func descriptor() throws(TransportError) -> Int32 {
-        let d = fd.withLock { $0 }
-        guard d >= 0 else { throw .disconnected("\(path): closed") }
-        return d
-    }
+    private func descriptor() throws(TransportError) -> Int32 { try fd.get() }
 
     static func openError(_ code: Int32, _ path: String) -> TransportError {
         let text = "\(path): \(DescriptorIO.message(code))"
@@ -96,11 +85,3 @@ public final class FileTransport: ByteTransport, TransportReadability {
     }
 }
 
-/// `close(2)`, named so that it does not collide with `ByteTransport.close()`.
-private func closeDescriptor(_ d: Int32) {
-    #if canImport(Glibc)
-        _ = Glibc.close(d)
-    #elseif canImport(Darwin)
-        _ = Darwin.close(d)
-    #endif
-}

@@ -30,7 +30,7 @@ public final class SerialTransport: ByteTransport {
     public let baud: Int
     /// Whether termios settings were applied (false on a non-tty node).
     public let isTerminal: Bool
-    private let fd: Mutex<Int32>
+    private let fd: OwnedDescriptor
 
     /// Opens and configures `path`. Errors: `.notFound` (ENOENT, ENODEV, ENXIO at open),
     /// `.permissionDenied` (EACCES, EPERM), `.busy` (held by another process), `.io` otherwise.
@@ -91,7 +91,7 @@ public final class SerialTransport: ByteTransport {
             }
             isTerminal = false
         }
-        self.fd = Mutex(fd)
+        self.fd = OwnedDescriptor(fd, label: "\(path) @\(baud)")
         self.path = path
         self.baud = baud
         endpoint = "\(path) @\(baud)"
@@ -153,25 +153,11 @@ public final class SerialTransport: ByteTransport {
         }
     }
 
-    public func close() {
-        let old = fd.withLock { fd -> Int32 in
-            let old = fd
-            fd = -1
-            return old
-        }
-        if old >= 0 {
-            flock(old, LOCK_UN)
-            Glibc.close(old)
-        }
-    }
+    public func close() { fd.close { flock($0, LOCK_UN) } }
 
     // MARK: Internals
 
-    private func currentFD() throws(TransportError) -> Int32 {
-        let fd = fd.withLock { $0 }
-        guard fd >= 0 else { throw .disconnected("\(endpoint): closed") }
-        return fd
-    }
+    private func currentFD() throws(TransportError) -> Int32 { try fd.get() }
 
     /// Waits until the port is ready for `events`; false on timeout. A hang-up with nothing left
     /// to read is `.disconnected`.

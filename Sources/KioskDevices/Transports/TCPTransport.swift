@@ -20,7 +20,7 @@ public final class TCPTransport: ByteTransport, TransportReadability {
     public let endpoint: String
     public let canRead = true
     private let target: DescriptorIO.Target
-    private let fd: Mutex<Int32>
+    private let fd: OwnedDescriptor
 
     /// Connects to `host:port` (a numeric address or a name; names are resolved on the calling
     /// thread, which is the device's I/O thread).
@@ -35,7 +35,7 @@ public final class TCPTransport: ByteTransport, TransportReadability {
         let endpoint = host.contains(":") ? "tcp://[\(host)]:\(port)" : "tcp://\(host):\(port)"
         self.endpoint = endpoint
         target = DescriptorIO.Target(endpoint: endpoint, isSocket: true)
-        fd = Mutex(try Self.connect(host: host, port: port, timeout: connectTimeout, endpoint: endpoint))
+        fd = OwnedDescriptor(try Self.connect(host: host, port: port, timeout: connectTimeout, endpoint: endpoint), label: endpoint)
     }
 
     deinit { close() }
@@ -54,20 +54,9 @@ public final class TCPTransport: ByteTransport, TransportReadability {
     }
 
     /// Closes the connection; later calls throw `disconnected`. Idempotent.
-    public func close() {
-        let d = fd.withLock { fd in
-            let d = fd
-            fd = -1
-            return d
-        }
-        if d >= 0 { closeSocket(d) }
-    }
+    public func close() { fd.close() }
 
-    private func descriptor() throws(TransportError) -> Int32 {
-        let d = fd.withLock { $0 }
-        guard d >= 0 else { throw .disconnected("\(endpoint): closed") }
-        return d
-    }
+    private func descriptor() throws(TransportError) -> Int32 { try fd.get() }
 
     /// Resolves `host` and tries each address in turn; the last failure is reported.
     private static func connect(host: String, port: Int, timeout: Duration, endpoint: String) throws(TransportError)
