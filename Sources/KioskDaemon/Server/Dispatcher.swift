@@ -20,7 +20,7 @@ struct Dispatcher: Sendable {
                 details: ["role": role])))
         }
         do {
-            return .success(try await route(method, request.params ?? .object([:]), raw: raw, session: session))
+            return .success(try await route(method, raw: raw, session: session))
         } catch {
             let rpc = Self.rpcError(error)
             if rpc.code == RPCError.internalError {
@@ -30,7 +30,7 @@ struct Dispatcher: Sendable {
         }
     }
 
-    private func route(_ method: Method, _ params: JSONValue, raw: Data, session: Session) async throws -> any Encodable & Sendable {
+    private func route(_ method: Method, raw: Data, session: Session) async throws -> any Encodable & Sendable {
         func p<T: Decodable>(_ type: T.Type) throws -> T { try Self.decodeParams(type, line: raw) }
         let caller = session.caller
         switch method {
@@ -93,9 +93,8 @@ struct Dispatcher: Sendable {
         case .queueTransfer:
             return try await hall.transfer(try p(TransferParams.self))
         case .queuePrintTicket:
-            let q = try p(TicketParams.self)
-            let printer = params["printer"]?.stringValue
-            return try await hall.reprint(ticket: q.ticket, printer: printer)
+            let q = try p(PrintTicketParams.self)
+            return try await hall.reprint(ticket: q.ticket, printer: q.printer)
         case .appointmentBook:
             return try await hall.book(try p(AppointmentBookParams.self))
         case .windowList:

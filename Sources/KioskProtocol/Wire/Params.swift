@@ -67,6 +67,16 @@ public struct TicketParams: Codable, Sendable {
     }
 }
 
+/// `queue.printTicket`: reprint a waiting ticket's slip, on `printer` or the first one.
+public struct PrintTicketParams: Codable, Sendable {
+    public var ticket: Int64
+    public var printer: String?
+    public init(ticket: Int64, printer: String? = nil) {
+        self.ticket = ticket
+        self.printer = printer
+    }
+}
+
 public struct TransferParams: Codable, Sendable {
     public var window: String
     public var ticket: Int64?

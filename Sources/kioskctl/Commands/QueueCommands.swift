@@ -252,14 +252,9 @@ struct PrintTicketCommand: KioskCommand {
     @Option(help: ArgumentHelp("The receipt printer; the first configured one by default.", valueName: "id"))
     var printer: String?
 
-    struct Params: Encodable {
-        var ticket: Int64
-        var printer: String?
-    }
-
     func perform(_ link: DaemonLink) throws {
         let id = try ticket.resolve(link)
-        let t = try link.call(.queuePrintTicket, Params(ticket: id, printer: printer))
+        let t = try link.call(.queuePrintTicket, PrintTicketParams(ticket: id, printer: printer))
         link.show(t) { t in
             t["printed"]?.boolValue == false ? "\(TicketText.title(t)): not printed." : "Printed the slip of \(TicketText.title(t))."
         }
