@@ -10,7 +10,7 @@ import Testing
     @Test func aFilePrinterReceivesTheTicketsESCPOSBytes() throws {
         // A regular file stands in for /dev/usb/lp0: same driver, same bytes, no status back.
         let capture = FileManager.default.temporaryDirectory.appendingPathComponent("kioskd-lp0-\(UUID().uuidString)").path
-        FileManager.default.createFile(atPath: capture, contents: nil)
+        #expect(FileManager.default.createFile(atPath: capture, contents: nil))
         defer { try? FileManager.default.removeItem(atPath: capture) }
         let daemon = try DaemonHarness(extraConfig: """
 

@@ -117,7 +117,7 @@ final class DaemonHarness: @unchecked Sendable {
         if !environment.isEmpty {
             p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
         }
-        FileManager.default.createFile(atPath: stderrPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)  // an existing log is appended to
         let output = FileHandle(forWritingAtPath: stderrPath)!
         output.seekToEndOfFile()
         p.standardError = output
