@@ -25,6 +25,10 @@ let package = Package(
         .systemLibrary(name: "CUdev", path: "Sources/CUdev", providers: [.apt(["libudev-dev"])]),
         .systemLibrary(name: "CLibUSB", path: "Sources/CLibUSB", providers: [.apt(["libusb-1.0-0-dev"])]),
         .systemLibrary(name: "CQRencode", path: "Sources/CQRencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CCups", path: "Sources/CCups", providers: [.apt(["libcups2-dev"])]),
+        .systemLibrary(
+            name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo",
+            providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
 
         // Pure domain rules: no I/O, Foundation only.
         .target(name: "KioskCore", swiftSettings: strict),
@@ -37,12 +41,18 @@ let package = Package(
             "KioskCore", .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         // Device drivers, transports and the registry (simulated drivers for now).
-        .target(name: "KioskDevices", dependencies: ["KioskCore", "CUdev", "CLibUSB", "CQRencode"], swiftSettings: strict),
+        .target(name: "KioskDevices", dependencies: ["KioskCore", "CUdev", "CLibUSB", "CQRencode", "CCups"], swiftSettings: strict),
+        // Certificates: templates, PDF rendering (cairo/pango), the signed QR payload, the audit chain.
+        .target(name: "KioskCertificates", dependencies: [
+            "KioskCore", "KioskConfig", "CPangoCairo", "CQRencode",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], swiftSettings: strict),
         // Wire types of the Unix-socket JSON-RPC protocol.
         .target(name: "KioskProtocol", dependencies: ["KioskCore"], swiftSettings: strict),
         // The daemon: hall services, event bus, socket server, lifecycle.
         .target(name: "KioskDaemon", dependencies: [
-            "KioskCore", "KioskStore", "KioskDevices", "KioskProtocol", "CSystemd",
+            "KioskCore", "KioskStore", "KioskDevices", "KioskProtocol", "KioskCertificates", "CSystemd",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -75,6 +85,7 @@ let package = Package(
         .testTarget(name: "KioskProtocolTests", dependencies: ["KioskProtocol"], swiftSettings: strict),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore"], swiftSettings: strict),
         .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices"], swiftSettings: strict),
+        .testTarget(name: "KioskCertificatesTests", dependencies: ["KioskCertificates"], swiftSettings: strict),
         .testTarget(name: "KioskDaemonTests", dependencies: ["KioskDaemon"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["KioskClient", "KioskProtocol"], swiftSettings: strict),
     ]

@@ -1,0 +1,1 @@
+// Certificates: templates, rendering, the signed QR payload and the audit chain.
