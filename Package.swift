@@ -80,13 +80,16 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/kiosk-bench", swiftSettings: strict),
 
+        // Device emulators and fixtures shared by the test targets (a pty SAM reader, card texts).
+        .target(name: "KioskTestSupport", path: "Tests/KioskTestSupport", swiftSettings: strict),
+
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], swiftSettings: strict),
         .testTarget(name: "KioskConfigTests", dependencies: ["KioskConfig"], swiftSettings: strict),
         .testTarget(name: "KioskProtocolTests", dependencies: ["KioskProtocol"], swiftSettings: strict),
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore"], swiftSettings: strict),
-        .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices"], swiftSettings: strict),
+        .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices", "KioskTestSupport"], swiftSettings: strict),
         .testTarget(name: "KioskCertificatesTests", dependencies: ["KioskCertificates"], swiftSettings: strict),
         .testTarget(name: "KioskDaemonTests", dependencies: ["KioskDaemon"], swiftSettings: strict),
-        .testTarget(name: "IntegrationTests", dependencies: ["KioskClient", "KioskProtocol"], swiftSettings: strict),
+        .testTarget(name: "IntegrationTests", dependencies: ["KioskClient", "KioskProtocol", "KioskTestSupport"], swiftSettings: strict),
     ]
 )

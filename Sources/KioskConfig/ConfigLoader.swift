@@ -37,23 +37,8 @@ public enum ConfigLoader {
     /// Validates TOML `text`. `file` only labels errors; relative paths inside resolve against
     /// `baseDirectory` (itself made absolute against the current directory).
     public static func parse(_ text: String, file: String, baseDirectory: String) throws(ConfigError) -> HallConfig {
-        let locator = KeyLocator(source: text)
         let base = ConfigPath.resolve(baseDirectory, against: FileManager.default.currentDirectoryPath)
-        let document = ConfigDocument(file: file, locator: locator, baseDirectory: base)
-
-        let table: TOMLTable
-        do {
-            table = try TOMLTable(string: text)
-        } catch let error as TOMLParseError {
-            let line = error.source.begin.line
-            throw ConfigError(
-                file: file, line: line, key: locator.keyPath(atLine: line)?.description ?? "",
-                message: "invalid TOML: \(error.description)")
-        } catch {
-            throw ConfigError(file: file, line: nil, key: "", message: "invalid TOML: \(error)")
-        }
-
-        let root = TableReader(table: table, path: .root, document: document)
+        let root = try TOMLFile.parse(text, file: file, baseDirectory: base)
         try root.refuseUnknownKeys(sections, reserved: reservedSections, noun: "table")
 
         // Sections in the order they are usually written, so the first error reported tends to

@@ -33,6 +33,40 @@ import Testing
         #expect(status["transport"] == .string("file"))
     }
 
+    @Test func aPrinterPrintsTheLayoutItsConfigNames() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kioskd-layout-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let capture = dir.appendingPathComponent("lp0").path
+        let layout = dir.appendingPathComponent("ticket.toml").path
+        #expect(FileManager.default.createFile(atPath: capture, contents: nil))
+        try """
+            [[block]]
+            text = "{number}"
+            size = 2
+
+            [[block]]
+            text = "请到二楼等候"
+            """.write(toFile: layout, atomically: true, encoding: .utf8)
+        let daemon = try DaemonHarness(extraConfig: """
+
+            [[devices]]
+            id = "lp0"
+            kind = "receipt-printer"
+            transport = "file"
+            path = "\(capture)"
+            layout = "\(layout)"
+            """)
+        try daemon.start()
+        let t = try daemon.client(role: "kiosk").call("queue.take", ["category": "A", "print": true, "printer": "lp0"])
+        #expect(t["printed"] == .bool(true))
+        let bytes = Array(FileManager.default.contents(atPath: capture) ?? Data())
+        #expect(bytes.contains(run: [0x1D, 0x21, 0x11] + Array("A001".utf8)))  // GS ! 2×2, the number
+        #expect(bytes.contains(run: [0xC7, 0xEB, 0xB5, 0xBD]))  // 请到 in GB 18030
+        #expect(!bytes.contains(run: [0x1D, 0x28, 0x6B]))  // this layout has no QR code
+        #expect(Array(bytes.suffix(4)) == [0x1D, 0x56, 0x42, 0x00])
+    }
+
     @Test func anUnreachableNetworkPrinterRefusesPrintedTicketsAndIssuesNothing() throws {
         // A port on loopback that nobody listens on.
         let daemon = try DaemonHarness(extraConfig: """

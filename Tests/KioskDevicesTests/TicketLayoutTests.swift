@@ -40,7 +40,7 @@ import Testing
         #expect(lines.contains("预计等待约 15 分钟 / ~15 min"))
         #expect(lines.contains("2026-11-21 09:30"))
         #expect(lines.contains("[QR: \(Fixtures.payload)]"))
-        #expect(lines.contains(TicketLayout.defaultFooter))
+        #expect(lines.contains("请留意叫号，过号请咨询服务台"))
         #expect(lines.last == "--- cut ---")
     }
 
@@ -51,14 +51,43 @@ import Testing
         #expect(text.contains("2026-11-21 01:30"))
     }
 
-    @Test func priorityLabelFooterAndNoWait() throws {
+    @Test func priorityLabelAndNoWait() throws {
         let lines = ESCPOSRenderer(columns: 32)
-            .render(try bytes(Fixtures.slip(ahead: 0, wait: 0, priority: "绿色通道", footer: "谢谢")))
+            .render(try bytes(Fixtures.slip(ahead: 0, wait: 0, priority: "绿色通道")))
             .map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(lines.contains("【绿色通道】"))
         #expect(lines.contains("前面还有 0 人 / 0 people ahead"))
         #expect(lines.contains("即将叫号 / you are next"))
-        #expect(lines.contains("谢谢"))
+        #expect(!lines.contains { $0.contains("预计等待") })
+        // A normal ticket has no priority line at all.
+        let normal = ESCPOSRenderer(columns: 32).render(try bytes(Fixtures.slip()))
+        #expect(!normal.contains { $0.contains("【") })
+    }
+
+    @Test func aHallsOwnTemplateDecidesTheLinesAndTheirOrder() throws {
+        let template = TicketTemplate(blocks: [
+            .text(.init("{number}", size: .times(2))),
+            .text(.init("{category} · {hall}")),
+            .text(.init("请到二楼等候", english: "please wait upstairs", paperMM: 80)),
+            .text(.init("{ahead} 人在您之前")),
+            .qr,
+            .text(.init("谢谢")),
+            .feed(lines: 3),
+        ])
+        let narrow = ESCPOSRenderer(columns: 32)
+            .render(try bytes(Fixtures.slip(), TicketLayout(paperWidthDots: 384, template: template)))
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(narrow.first == "[big 2x2] A001")
+        #expect(narrow.contains("企业开办 · 九龙坡区行政服务中心"))
+        #expect(narrow.contains("3 人在您之前"))
+        #expect(narrow.contains("谢谢"))
+        #expect(!narrow.contains { $0.contains("二楼") })  // 80 mm only
+        #expect(!narrow.contains { $0.contains("预计等待") })  // not in this template
+        #expect(narrow.last == "--- cut ---")
+        let wide = ESCPOSRenderer(columns: 48)
+            .render(try bytes(Fixtures.slip(), TicketLayout(paperWidthDots: 576, template: template)))
+            .map { $0.trimmingCharacters(in: .whitespaces) }
+        #expect(wide.contains("请到二楼等候 / please wait upstairs"))
     }
 
     @Test func waitMinutesRoundUp() {

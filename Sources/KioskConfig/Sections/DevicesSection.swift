@@ -6,6 +6,7 @@ import KioskCore
 extension DeviceConfig {
     static let configKeys: Set<String> = [
         "id", "kind", "transport", "path", "match", "baud", "host", "port", "queue", "paper_width_dots", "output",
+        "layout",
     ]
 
     /// The raw-TCP (JetDirect) port of network receipt printers.
@@ -61,6 +62,10 @@ extension DeviceConfig {
         if let port, port > 65535 { throw table.error("port", "must be a TCP port, 1 to 65535") }
         queue = try table.string("queue")
         paperWidthDots = try table.int("paper_width_dots", atLeast: 1)
+        if let layout = try table.string("layout") {
+            guard kind == .receiptPrinter else { throw table.error("layout", "only a receipt-printer takes a ticket layout") }
+            ticketLayout = try TicketTemplate.load(table.document.resolve(layout), shownAs: layout)
+        }
 
         let needs = "is required for transport = \"\(transport.rawValue)\""
         switch transport {

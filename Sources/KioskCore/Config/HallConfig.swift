@@ -188,11 +188,14 @@ public struct DeviceConfig: Sendable, Equatable, Identifiable {
     public var paperWidthDots: Int?
     /// Where a simulated printer writes its readable rendering (default: state dir).
     public var output: String?
+    /// A receipt printer's ticket layout (`layout = "tickets/….toml"`); nil prints
+    /// `TicketTemplate.standard`.
+    public var ticketLayout: TicketTemplate?
 
     public init(
         id: String, kind: Kind, transport: Transport, path: String? = nil, match: String? = nil,
         baud: Int? = nil, host: String? = nil, port: Int? = nil, queue: String? = nil,
-        paperWidthDots: Int? = nil, output: String? = nil
+        paperWidthDots: Int? = nil, output: String? = nil, ticketLayout: TicketTemplate? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -205,5 +208,6 @@ public struct DeviceConfig: Sendable, Equatable, Identifiable {
         self.queue = queue
         self.paperWidthDots = paperWidthDots
         self.output = output
+        self.ticketLayout = ticketLayout
     }
 }

@@ -58,13 +58,19 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
         registry.shutdown()
     }
 
+    /// Health changes become `device.status`, card placements `idcard.presented` (the card's
+    /// type only: who it belongs to is for `idcard.read`).
     private func followHealth() async {
         for await event in registry.events {
-            guard case .statusChanged(let id, let health) = event else { continue }
-            let kind = registry.device(id)?.kind.rawValue ?? "unknown"
-            logger.notice("device \(id) is \(health.state.rawValue): \(health.reason)")
-            await record(event.topic, DeviceStatusEvent(device: id, kind: kind, health: health, timeZone: config.daemon.timeZone),
-                at: health.since, device: id)
+            switch event {
+            case .statusChanged(let id, let health):
+                let kind = registry.device(id)?.kind.rawValue ?? "unknown"
+                logger.notice("device \(id) is \(health.state.rawValue): \(health.reason)")
+                await record(event.topic, DeviceStatusEvent(device: id, kind: kind, health: health, timeZone: config.daemon.timeZone),
+                    at: health.since, device: id)
+            case .cardPresented(let id, let type):
+                await record(event.topic, ["device": id, "cardType": type.rawValue], at: clock.now(), device: id)
+            }
         }
     }
 
@@ -177,10 +183,6 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
             throw error.kioskError
         }
         let now = clock.now()
-        try await store.write { w in
-            try HallService.emit(w, EventTopic.idcardPresented,
-                ["device": reader.id, "cardType": card.cardType.rawValue] as [String: String], at: now)
-        }
         let (token, expires) = tokens.issue(for: card.idNumber, personKey: persons.key(for: card.idNumber), connection: caller.connection)
         let today = config.calendar.day(for: now)
         let tz = config.daemon.timeZone

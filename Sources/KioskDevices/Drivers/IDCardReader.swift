@@ -10,4 +10,8 @@ public protocol IDCardReader: Device {
     func readCard(timeout: Duration) async throws(DeviceError) -> IDCard
     /// Asks the reader for its status, refreshing `health` on the way.
     func status() async -> ReaderStatus
+    /// Registers the one observer of card placements (the registry, for `idcard.presented`).
+    /// Called once per placement the reader notices — by a waiting `readCard` or by its own
+    /// watch — with the card's type only.
+    func observePresentations(_ observer: @escaping @Sendable (IDCard.CardType) -> Void)
 }

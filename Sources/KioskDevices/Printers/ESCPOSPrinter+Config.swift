@@ -22,7 +22,7 @@ extension ESCPOSPrinter {
     }
 
     /// The printer a `file` or `tcp` `[[devices]]` entry describes, on `profile` (the entry's
-    /// `paper_width_dots` wins over the profile's). Throws `invalidConfig` for other transports
+    /// `paper_width_dots` wins over the profile's), printing the entry's ticket `layout`. Throws `invalidConfig` for other transports
     /// or a missing `path` / `host`.
     public convenience init(
         config: DeviceConfig, profile: PrinterProfile = .default, options: Options = Options(),
@@ -39,6 +39,6 @@ extension ESCPOSPrinter {
         if let dots = config.paperWidthDots { profile.paperWidthDots = dots }
         self.init(
             id: config.id, transport: config.transport, endpoint: config.endpoint, profile: profile,
-            options: options, clock: clock, open: open)
+            template: config.ticketLayout, options: options, clock: clock, open: open)
     }
 }

@@ -70,14 +70,15 @@ public final class ESCPOSPrinter: ReceiptPrinter {
     private let layout: TicketLayout
     private let jobEncoder: PrinterJobEncoder
     private let queue: DispatchQueue
-    private let poller = StatusPollTimer()
+    private let poller = DevicePoller()
 
     /// A printer reached through whatever `open` returns. Nothing is opened yet: the first job,
     /// `status()`, `connect()` or poll tick does it (the health is `absent`, "not connected yet",
     /// until then).
     public init(
         id: String, transport: DeviceConfig.Transport, endpoint: String, profile: PrinterProfile = .default,
-        options: Options = Options(), clock: any HallClock = SystemClock(), open: @escaping Opener
+        template: TicketTemplate? = nil, options: Options = Options(), clock: any HallClock = SystemClock(),
+        open: @escaping Opener
     ) {
         self.id = id
         self.transport = transport
@@ -86,7 +87,7 @@ public final class ESCPOSPrinter: ReceiptPrinter {
         self.options = options
         self.open = open
         policy = PrinterHealthPolicy(faultAfterMisses: options.faultAfterMissedAnswers)
-        layout = TicketLayout(paperWidthDots: profile.paperWidthDots)
+        layout = TicketLayout(paperWidthDots: profile.paperWidthDots, template: template)
         jobEncoder = PrinterJobEncoder(profile: profile)
         queue = DispatchQueue(label: "kioskd.printer.\(id)")
         let initial = State(
@@ -165,15 +166,20 @@ public final class ESCPOSPrinter: ReceiptPrinter {
         }
     }
 
-    /// Polls the status every `interval` on the printer's I/O queue (reopening a lost link
-    /// first), so paper near end or a closed cover shows up between tickets. Replaces an
-    /// earlier polling schedule.
+    /// Polls the status every `interval` on the printer's I/O queue, so paper near end or a
+    /// closed cover shows up between tickets. A lost link is reopened by the poll, retried with
+    /// backoff (0.5 s doubling up to 30 s) while the printer stays away. Replaces an earlier
+    /// polling schedule.
     public func startStatusPolling(every interval: Duration) {
         poller.start(every: interval, on: queue) { [weak self] in
-            guard let self else { return }
-            if (try? self.ensureOpen()) != nil { self.refreshStatus() }
+            guard let self, (try? self.ensureOpen()) != nil else { return false }
+            self.refreshStatus()
+            return true
         }
     }
+
+    /// Failed reconnection attempts in a row by the status poll (0 while the printer answers).
+    public var reconnectFailures: Int { poller.failures }
 
     public func stopStatusPolling() { poller.stop() }
 

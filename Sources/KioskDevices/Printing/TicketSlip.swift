@@ -23,13 +23,11 @@ public struct TicketSlip: Sendable, Equatable {
     public var qrPayload: String
     /// "绿色通道" or "预约" for a priority ticket; nil for a normal one.
     public var priorityLabel: String?
-    /// A short closing line; nil prints `TicketLayout.defaultFooter`.
-    public var footer: String?
 
     public init(
         hallName: String, categoryName: String, number: String, ahead: Int,
         estimatedWaitSeconds: Int, issuedAt: Date, timeZone: TimeZone, qrPayload: String,
-        priorityLabel: String? = nil, footer: String? = nil
+        priorityLabel: String? = nil
     ) {
         self.hallName = hallName
         self.categoryName = categoryName
@@ -40,21 +38,20 @@ public struct TicketSlip: Sendable, Equatable {
         self.timeZone = timeZone
         self.qrPayload = qrPayload
         self.priorityLabel = priorityLabel
-        self.footer = footer
     }
 
     /// The slip of an issued ticket: hall and category names from the configuration, the
     /// ticket's own number, day and priority, and the queue position computed at issue.
     public init(
         ticket: Ticket, hall: HallInfo, categoryName: String, ahead: Int,
-        estimatedWaitSeconds: Int, timeZone: TimeZone, footer: String? = nil
+        estimatedWaitSeconds: Int, timeZone: TimeZone
     ) {
         self.init(
             hallName: hall.name, categoryName: categoryName, number: ticket.number, ahead: ahead,
             estimatedWaitSeconds: estimatedWaitSeconds, issuedAt: ticket.issuedAt,
             timeZone: timeZone,
             qrPayload: Self.qrPayload(hallCode: hall.code, day: ticket.day, number: ticket.number),
-            priorityLabel: Self.priorityLabel(ticket.priority), footer: footer)
+            priorityLabel: Self.priorityLabel(ticket.priority))
     }
 
     /// "kioskd:ticket:<hall code>:<hall-day>:<number>": names one ticket across halls and days

@@ -45,6 +45,9 @@ public final class DeviceRegistry: Sendable {
         for device in devices {
             let (id, continuation) = (device.id, continuation)
             device.observeHealth { health in continuation.yield(.statusChanged(id: id, health: health)) }
+            if let reader = device as? any IDCardReader {
+                reader.observePresentations { type in continuation.yield(.cardPresented(id: id, cardType: type)) }
+            }
         }
     }
 

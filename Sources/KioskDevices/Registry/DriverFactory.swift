@@ -15,13 +15,15 @@ enum DriverFactory {
             var profile = printerProfile(config, profiles)
             if let dots = config.paperWidthDots { profile.paperWidthDots = dots }
             let printer = ESCPOSPrinter(id: config.id, transport: config.transport, endpoint: config.endpoint,
-                profile: profile, clock: clock, open: open)
+                profile: profile, template: config.ticketLayout, clock: clock, open: open)
             printer.startStatusPolling(every: .seconds(5))
             return printer
         case (.idcardReader, .serial), (.idcardReader, .usb):
             guard let open = opener(config) else { return nil }
-            return SAMIDCardReader(id: config.id, transport: config.transport, endpoint: config.endpoint, clock: clock,
-                open: open)
+            let reader = SAMIDCardReader(id: config.id, transport: config.transport, endpoint: config.endpoint,
+                clock: clock, open: open)
+            reader.startWatching()
+            return reader
         default:
             return nil
         }

@@ -13,6 +13,9 @@ import Synchronization
 /// Behaviour: `readCard` polls 寻卡 / 选卡 / 读卡 until a card is read or the time is up. Each
 /// placement is read once because the SAM answers "find card" with `9F` only for a card newly
 /// in the field (a card left lying there answers `80` until it is lifted and presented again).
+/// With `startWatching`, the reader also polls while nobody waits: a card put down is read,
+/// announced (type only) and held in memory for the next `readCard` — so a kiosk can react to
+/// `idcard.presented` instead of keeping a read open.
 /// Health: `ok` while exchanges succeed; `degraded` after an unanswered, garbled or unknown
 /// answer, `fault` after three in a row or when the SAM itself reports a fault (self-test,
 /// authorisation); `absent` when the port is missing or hung up. The port is reopened by the
@@ -26,13 +29,18 @@ public final class SAMIDCardReader: IDCardReader {
         public var responseTimeout: Duration
         /// Tries per command when the answer is lost or garbled.
         public var attempts: Int
+        /// How long a card noticed by the watch (no read waiting) is kept for the next
+        /// `readCard`: the kiosk shell sees `idcard.presented` and asks for it.
+        public var holdPlacement: Duration
 
         public init(
-            pollInterval: Duration = .milliseconds(150), responseTimeout: Duration = .seconds(3), attempts: Int = 2
+            pollInterval: Duration = .milliseconds(150), responseTimeout: Duration = .seconds(3), attempts: Int = 2,
+            holdPlacement: Duration = .seconds(30)
         ) {
             self.pollInterval = pollInterval
             self.responseTimeout = responseTimeout
             self.attempts = max(1, attempts)
+            self.holdPlacement = holdPlacement
         }
     }
 
@@ -49,6 +57,9 @@ public final class SAMIDCardReader: IDCardReader {
     /// What only the I/O queue touches: the open session and how to open a new one.
     private final class IOContext: @unchecked Sendable {
         var session: SAMSession?
+        /// A card the watch read while no `readCard` waited, and when: memory only, dropped
+        /// after `holdPlacement` or when taken.
+        var held: (card: IDCard, at: ContinuousClock.Instant)?
         let open: @Sendable () throws(TransportError) -> any ByteTransport
         init(open: @escaping @Sendable () throws(TransportError) -> any ByteTransport) { self.open = open }
     }
@@ -69,6 +80,8 @@ public final class SAMIDCardReader: IDCardReader {
     private let box: DeviceStateBox<State>
     private let queue: DispatchQueue
     private let io: IOContext
+    private let presentations = PresentationSignal()
+    private let watcher = DevicePoller()
 
     /// A reader whose port is opened (and reopened after an unplug) by `open`.
     public init(
@@ -99,6 +112,7 @@ public final class SAMIDCardReader: IDCardReader {
     }
 
     deinit {
+        watcher.stop()
         let io = self.io
         queue.async { io.session?.transport.close() }
     }
@@ -122,16 +136,60 @@ public final class SAMIDCardReader: IDCardReader {
         return try result.get()
     }
 
+    public func observePresentations(_ observer: @escaping @Sendable (IDCard.CardType) -> Void) {
+        presentations.observe(observer)
+    }
+
+    // MARK: Watching for cards
+
+    /// Looks for a card every `interval` while no `readCard` waits, so a card put on the reader
+    /// is announced (`observePresentations`) at once; the card read is held for the next
+    /// `readCard` for `holdPlacement`. The watch is also the reader's reconnection loop: a
+    /// missing or silent reader is retried with backoff until it answers.
+    public func startWatching(every interval: Duration = .milliseconds(300)) {
+        watcher.start(every: interval, on: queue) { [weak self] in
+            guard let self else { return false }
+            return self.watch(self.io)
+        }
+    }
+
+    public func stopWatching() { watcher.stop() }
+
+    /// Whether the watch is running (tests, diagnostics).
+    public var isWatching: Bool { watcher.isRunning }
+
+    /// One look for a card (on the I/O queue). Returns whether the reader answered.
+    private func watch(_ io: IOContext) -> Bool {
+        if let h = io.held, ContinuousClock.now - h.at > options.holdPlacement { io.held = nil }
+        do throws(DeviceError) {
+            let found = try command(.findCard, io)
+            guard found.status.isSuccess else { return true }  // no card (80), or a card-level refusal
+            let selected = try command(.selectCard, io)
+            guard selected.status.isSuccess else { return true }
+            let read = try command(.readBaseInfo, io)
+            guard read.status.isSuccess else { return true }
+            let card = try card(from: read.data)
+            io.held = (card, ContinuousClock.now)
+            presentations.send(card.cardType)
+            return true
+        } catch {
+            // Card-level trouble (unreadable text) leaves the reader reachable; a closed port, a
+            // silent or faulty reader is retried with backoff.
+            return io.session != nil && box.health.state != .fault
+        }
+    }
+
     /// Asks the SAM for its status (SAM状态检测), opening the port if needed.
     ///
-    /// `cardPresent` is always false: the only way to ask is "find card", and that would use up
-    /// the placement a waiting `readCard` is meant to get.
+    /// `cardPresent` is true while a card noticed by the watch waits to be read. It never asks
+    /// "find card" itself: that would use up the placement a waiting `readCard` is meant to get.
     public func status() async -> ReaderStatus {
-        let connected = await onQueue { [self] io -> Bool in
+        let (connected, held) = await onQueue { [self] io -> (Bool, Bool) in
             _ = try? command(.samStatus, io)
-            return io.session != nil
+            let fresh = io.held.map { ContinuousClock.now - $0.at <= options.holdPlacement } ?? false
+            return (io.session != nil, fresh)
         }
-        return ReaderStatus(connected: connected, cardPresent: false, health: health)
+        return ReaderStatus(connected: connected, cardPresent: held, health: health)
     }
 
     // MARK: Diagnostics
@@ -184,6 +242,10 @@ public final class SAMIDCardReader: IDCardReader {
         _ io: IOContext, deadline: ContinuousClock.Instant, seconds: Double, cancel: CancelFlag
     ) -> Result<IDCard, DeviceError> {
         Result { () throws(DeviceError) -> IDCard in
+            if let h = io.held {
+                io.held = nil
+                if ContinuousClock.now - h.at <= options.holdPlacement { return h.card }
+            }
             while true {
                 if cancel.isSet { throw .cancelled(id: id) }
                 guard ContinuousClock.now < deadline else { throw .timeout(id: id, seconds: seconds) }
@@ -196,7 +258,9 @@ public final class SAMIDCardReader: IDCardReader {
                 try requireCardSuccess(try command(.selectCard, io), step: "select card")
                 let read = try command(.readBaseInfo, io)
                 try requireCardSuccess(read, step: "read card")
-                return try card(from: read.data)
+                let card = try card(from: read.data)
+                presentations.send(card.cardType)
+                return card
             }
         }
     }

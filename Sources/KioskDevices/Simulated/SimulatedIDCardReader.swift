@@ -30,6 +30,7 @@ public final class SimulatedIDCardReader: IDCardReader {
     public let endpoint = "simulated"
 
     private let box: DeviceStateBox<State>
+    private let presentations = PresentationSignal()
 
     public init(id: String, clock: any HallClock = SystemClock()) {
         self.id = id
@@ -60,6 +61,7 @@ public final class SimulatedIDCardReader: IDCardReader {
             s.unread = false
             return (waiter, card)
         }
+        presentations.send(card.cardType)
         if let (waiter, card) = resume { waiter.resume(returning: .success(card)) }
     }
 
@@ -120,6 +122,10 @@ public final class SimulatedIDCardReader: IDCardReader {
             finish(wait, .failure(.cancelled(id: id)))
         }
         return try result.get()
+    }
+
+    public func observePresentations(_ observer: @escaping @Sendable (IDCard.CardType) -> Void) {
+        presentations.observe(observer)
     }
 
     public func status() async -> ReaderStatus {

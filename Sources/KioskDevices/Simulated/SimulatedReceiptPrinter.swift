@@ -34,11 +34,11 @@ public final class SimulatedReceiptPrinter: ReceiptPrinter {
 
     /// A printer `paperWidthDots` wide (384 when nil) writing its renderings to `outputPath`.
     public init(
-        id: String, paperWidthDots: Int? = nil, outputPath: String? = nil,
+        id: String, paperWidthDots: Int? = nil, outputPath: String? = nil, template: TicketTemplate? = nil,
         clock: any HallClock = SystemClock(), timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!
     ) {
         self.id = id
-        layout = TicketLayout(paperWidthDots: paperWidthDots)
+        layout = TicketLayout(paperWidthDots: paperWidthDots, template: template)
         self.paperWidthDots = layout.paperWidthDots
         self.outputPath = outputPath
         log = outputPath.map(RenderingLog.init(path:))
@@ -47,15 +47,16 @@ public final class SimulatedReceiptPrinter: ReceiptPrinter {
         box = DeviceStateBox(State(), health: .ready(since: clock.now()), clock: clock)
     }
 
-    /// The printer a `[[devices]]` entry describes: `output`, or `<stateDir>/devices/<id>.txt`.
+    /// The printer a `[[devices]]` entry describes: `output`, or `<stateDir>/devices/<id>.txt`,
+    /// printing the entry's ticket `layout`.
     public convenience init(
         config: DeviceConfig, stateDir: String, clock: any HallClock = SystemClock(),
         timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!
     ) {
         let output = config.output ?? (stateDir as NSString).appendingPathComponent("devices/\(config.id).txt")
         self.init(
-            id: config.id, paperWidthDots: config.paperWidthDots, outputPath: output, clock: clock,
-            timeZone: timeZone)
+            id: config.id, paperWidthDots: config.paperWidthDots, outputPath: output, template: config.ticketLayout,
+            clock: clock, timeZone: timeZone)
     }
 
     public var health: DeviceHealth { box.health }

@@ -1,6 +1,7 @@
 import Foundation
 import KioskCore
 import Synchronization
+import KioskTestSupport
 import Testing
 
 @testable import KioskDevices
@@ -11,7 +12,7 @@ import Testing
         pollInterval: .milliseconds(20), responseTimeout: .milliseconds(400), attempts: 2)
 
     func makeReader(_ emulator: PtySAMReader, options: SAMIDCardReader.Options = fast) -> SAMIDCardReader {
-        SAMIDCardReader(id: "card0", serialPath: emulator.slavePath, options: options)
+        SAMIDCardReader(id: "card0", serialPath: emulator.path, options: options)
     }
 
     @Test func readsAResidentCardAndEachPlacementOnlyOnce() async throws {
@@ -240,7 +241,7 @@ import Testing
         let link = FileManager.default.temporaryDirectory.appendingPathComponent("kioskd-sam-\(UUID().uuidString)").path
         defer { unlink(link) }
         let first = try PtySAMReader()
-        #expect(symlink(first.slavePath, link) == 0)
+        #expect(symlink(first.path, link) == 0)
         let reader = SAMIDCardReader(id: "card0", serialPath: link, options: Self.fast)
         #expect(await reader.status().health.state == .ok)
         first.unplug()
@@ -252,7 +253,7 @@ import Testing
 
         let second = try PtySAMReader()
         defer { second.stop() }
-        #expect(symlink(second.slavePath, link) == 0)
+        #expect(symlink(second.path, link) == 0)
         second.place(text: CardTextFixture.resident())
         let card = try await reader.readCard(timeout: .seconds(3))
         #expect(card.name == "张三")

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import KioskTestSupport
 import Testing
 
 @testable import KioskDevices
@@ -14,31 +15,31 @@ import Testing
     @Test func anUnsupportedBaudRateIsRefused() throws {
         let reader = try PtySAMReader()
         defer { reader.stop() }
-        #expect(throws: TransportError.self) { try SerialTransport(path: reader.slavePath, baud: 12345) }
+        #expect(throws: TransportError.self) { try SerialTransport(path: reader.path, baud: 12345) }
     }
 
     @Test func aSecondOpenOfTheSamePortIsBusy() throws {
         let reader = try PtySAMReader()
         defer { reader.stop() }
-        let first = try SerialTransport(path: reader.slavePath, baud: 9600, parity: .even)
+        let first = try SerialTransport(path: reader.path, baud: 9600, parity: .even)
         defer { first.close() }
         #expect(first.isTerminal)
-        #expect(throws: TransportError.busy("\(reader.slavePath) is locked by another process")) {
-            try SerialTransport(path: reader.slavePath)
+        #expect(throws: TransportError.busy("\(reader.path) is locked by another process")) {
+            try SerialTransport(path: reader.path)
         }
         first.close()
-        let again = try SerialTransport(path: reader.slavePath)
+        let again = try SerialTransport(path: reader.path)
         again.close()
     }
 
     @Test func theLineIsSetRawWithTheRequestedSpeedAndParity() throws {
         let reader = try PtySAMReader()
         defer { reader.stop() }
-        let port = try SerialTransport(path: reader.slavePath, baud: 9600, parity: .odd, stopBits: 2)
+        let port = try SerialTransport(path: reader.path, baud: 9600, parity: .odd, stopBits: 2)
         defer { port.close() }
-        #expect(port.endpoint == "\(reader.slavePath) @9600")
+        #expect(port.endpoint == "\(reader.path) @9600")
         // Look at the line from a second descriptor, as `stty -F` would.
-        let fd = open(reader.slavePath, O_RDWR | O_NOCTTY | O_NONBLOCK)
+        let fd = open(reader.path, O_RDWR | O_NOCTTY | O_NONBLOCK)
         #expect(fd >= 0)
         defer { close(fd) }
         var t = termios()
@@ -61,7 +62,7 @@ import Testing
     @Test func bytesGoOutAndComeBackRaw() throws {
         let reader = try PtySAMReader()
         defer { reader.stop() }
-        let port = try SerialTransport(path: reader.slavePath)
+        let port = try SerialTransport(path: reader.path)
         defer { port.close() }
         try port.write(SAMFixture.samStatus, timeout: .seconds(1))
         var got: [UInt8] = []
@@ -77,7 +78,7 @@ import Testing
     @Test func aSilentPortTimesOutWithNothing() throws {
         let reader = try PtySAMReader()
         defer { reader.stop() }
-        let port = try SerialTransport(path: reader.slavePath)
+        let port = try SerialTransport(path: reader.path)
         defer { port.close() }
         let start = Date()
         #expect(try port.read(max: 16, timeout: .milliseconds(150)).isEmpty)
@@ -87,7 +88,7 @@ import Testing
 
     @Test func aHungUpPtyIsDisconnected() throws {
         let reader = try PtySAMReader()
-        let port = try SerialTransport(path: reader.slavePath)
+        let port = try SerialTransport(path: reader.path)
         defer { port.close() }
         reader.unplug()
         #expect {

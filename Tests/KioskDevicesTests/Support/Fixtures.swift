@@ -13,13 +13,12 @@ enum Fixtures {
     static let payload = "kioskd:ticket:500107-01:2026-11-21:A001"
 
     static func slip(
-        number: String = "A001", ahead: Int = 3, wait: Int = 900, priority: String? = nil,
-        footer: String? = nil
+        number: String = "A001", ahead: Int = 3, wait: Int = 900, priority: String? = nil
     ) -> TicketSlip {
         TicketSlip(
             hallName: "九龙坡区行政服务中心", categoryName: "企业开办", number: number, ahead: ahead,
             estimatedWaitSeconds: wait, issuedAt: issuedAt, timeZone: shanghai, qrPayload: payload,
-            priorityLabel: priority, footer: footer)
+            priorityLabel: priority)
     }
 
     /// A valid resident card (check digit computed by ISO 7064 MOD 11-2).

@@ -1,8 +1,8 @@
 /// 256-byte text blocks built byte by byte from the published field layouts (two bytes per
 /// character, little-endian UCS-2, padded with spaces `20 00`) — not with the parser's own code.
-enum CardTextFixture {
+public enum CardTextFixture {
     /// `text` as UCS-2LE in a field of `bytes` bytes, space-padded.
-    static func field(_ text: String, _ bytes: Int) -> [UInt8] {
+    public static func field(_ text: String, _ bytes: Int) -> [UInt8] {
         var out: [UInt8] = []
         for unit in text.utf16 {
             out.append(UInt8(unit & 0xFF))
@@ -15,7 +15,7 @@ enum CardTextFixture {
 
     /// 居民身份证: name 30, sex 2, nation 4, birth 16, address 70, number 36, authority 30,
     /// valid from 16, valid to 16, reserved 36 (byte 248 is a space).
-    static func resident(
+    public static func resident(
         name: String = "张三", sex: String = "1", nation: String = "01", birth: String = "19800101",
         address: String = "重庆市九龙坡区杨家坪正街1号", number: String = "500107198001011233",
         authority: String = "重庆市公安局九龙坡区分局", from: String = "20200101", to: String = "20400101"
@@ -38,7 +38,7 @@ enum CardTextFixture {
 
     /// 港澳台居民居住证: as the resident card with nation reserved, then pass number 18, issue
     /// count 4, reserved 6, `J` at 248, reserved 6.
-    static func hkMacauTaiwan(
+    public static func hkMacauTaiwan(
         name: String = "陈大文", number: String = "810000199002150013", pass: String = "H12345678",
         issues: String = "01", to: String = "20290301"
     ) -> [UInt8] {
@@ -65,7 +65,7 @@ enum CardTextFixture {
     /// 外国人永久居留身份证 (2017): English name 120, sex 2, number 30, nationality 6, Chinese
     /// name 30, valid from 16, valid to 16, birth 16, version 4, authority code 8, `I` at 248,
     /// reserved 6.
-    static func foreign2017(number: String = "CAN110075120118", nationality: String = "CAN") -> [UInt8] {
+    public static func foreign2017(number: String = "CAN110075120118", nationality: String = "CAN") -> [UInt8] {
         var b: [UInt8] = []
         b += field("SMITH, JOHN", 120)
         b += field("1", 2)
@@ -87,7 +87,7 @@ enum CardTextFixture {
     /// 外国人永久居留身份证 (2023): Chinese name 30, sex 2, renewal count 4, birth 16, English
     /// name 70, number 36, reserved 30, valid from 16, valid to 16, English name (cont.) 22,
     /// nationality 6, `Y` at 248, previous-number link 6.
-    static func foreign2023() -> [UInt8] {
+    public static func foreign2023() -> [UInt8] {
         var b: [UInt8] = []
         b += field("史密斯", 30)
         b += field("2", 2)

@@ -8,9 +8,9 @@ import Synchronization
 /// `/dev/ttyUSB0`. This side answers the SAM commands it recognises byte for byte (the
 /// `SAMFixture` hex), like a reader with a SAM module would: `9F` to "find card" once per
 /// placement, `80` otherwise. One-shot `Action`s replace the next answer to model faults.
-final class PtySAMReader: Sendable {
+public final class PtySAMReader: Sendable {
     /// Replaces the normal answer to the next command.
-    enum Action: Sendable {
+    public enum Action: Sendable {
         /// Send these bytes instead.
         case send([UInt8])
         /// Send these bytes, then the normal answer (garbage on the line).
@@ -25,21 +25,26 @@ final class PtySAMReader: Sendable {
         var card: [UInt8]?
         var unread = false
         var actions: [Action] = []
-        var commands: [[UInt8]] = []
+        public var commands: [[UInt8]] = []
         var samStatus = SAMFixture.ok
         var stopped = false
         /// When the last byte of the last answer was handed to the pty.
-        var lastAnswerSent: ContinuousClock.Instant?
+        public var lastAnswerSent: ContinuousClock.Instant?
     }
 
-    let slavePath: String
+    /// The pty's slave, e.g. /dev/pts/7. Prefer `path`.
+    public let slavePath: String
+    /// A symlink to the slave that disappears with `unplug()`, like /dev/ttyUSB0 does. Drivers
+    /// should open this: pts numbers are reused at once by other tests' ptys, so a driver
+    /// retrying the bare slave path after an unplug could open (and disturb) someone else's.
+    public let path: String
     private let master: Int32
     /// Held open so the master never sees "no slave" hang-ups between the driver's opens.
     private let slaveKeepAlive: Int32
     private let state = Mutex(State())
     private let done = DispatchSemaphore(value: 0)
 
-    init() throws {
+    public init() throws {
         // posix_openpt / grantpt / unlockpt / ptsname, spelled as the Linux calls they wrap (the
         // Glibc module does not import the XSI pty functions): open /dev/ptmx, clear the lock
         // with TIOCSPTLCK, ask the slave's number with TIOCGPTN.
@@ -56,6 +61,8 @@ final class PtySAMReader: Sendable {
         slavePath = "/dev/pts/\(number)"
         master = m
         slaveKeepAlive = open(slavePath, O_RDWR | O_NOCTTY | O_CLOEXEC)
+        path = NSTemporaryDirectory() + "kioskd-ttySAM-\(UUID().uuidString)"
+        guard symlink(slavePath, path) == 0 else { throw POSIXError(.EIO) }
         let t = Thread { [self] in run() }
         t.name = "pty-sam-reader"
         t.start()
@@ -68,44 +75,45 @@ final class PtySAMReader: Sendable {
     // MARK: Controls
 
     /// Lays a card (its 256-byte text) on the reader: the next "find card" answers `9F`.
-    func place(text: [UInt8]) {
+    public func place(text: [UInt8]) {
         state.withLock {
             $0.card = text
             $0.unread = true
         }
     }
 
-    func lift() {
+    public func lift() {
         state.withLock {
             $0.card = nil
             $0.unread = false
         }
     }
 
-    func enqueue(_ actions: Action...) {
+    public func enqueue(_ actions: Action...) {
         state.withLock { $0.actions += actions }
     }
 
     /// What "SAM status" answers from now on.
-    func setSAMStatus(_ frame: [UInt8]) {
+    public func setSAMStatus(_ frame: [UInt8]) {
         state.withLock { $0.samStatus = frame }
     }
 
     /// When the last byte of the most recent answer went out.
-    var lastAnswerSent: ContinuousClock.Instant? { state.withLock { $0.lastAnswerSent } }
+    public var lastAnswerSent: ContinuousClock.Instant? { state.withLock { $0.lastAnswerSent } }
 
     /// Every command received, in order.
-    var commands: [[UInt8]] { state.withLock { $0.commands } }
+    public var commands: [[UInt8]] { state.withLock { $0.commands } }
 
     /// Pulls the cable: the master side closes, the slave hangs up.
-    func unplug() { stop() }
+    public func unplug() { stop() }
 
-    func stop() {
+    public func stop() {
         let first = state.withLock { s -> Bool in
             defer { s.stopped = true }
             return !s.stopped
         }
         guard first else { return }
+        unlink(path)
         done.wait()
         close(master)
         if slaveKeepAlive >= 0 { close(slaveKeepAlive) }
