@@ -105,4 +105,41 @@ import Testing
         // The daemon is still serving.
         #expect(try c.call("queue.take", ["category": "A"])["number"] == .string("A001"))
     }
+
+    @Test func twoEntriesForOneReaderRefuseTheSecondAndTheFirstStillReads() throws {
+        let reader = try PtySAMReader()
+        defer { reader.stop() }
+        // The same pty twice: through its symlink (like /dev/kiosk/idreader) and by its node.
+        let daemon = try DaemonHarness(extraConfig: """
+
+            [[devices]]
+            id = "sam0"
+            kind = "idcard-reader"
+            transport = "serial"
+            path = "\(reader.path)"
+
+            [[devices]]
+            id = "sam1"
+            kind = "idcard-reader"
+            transport = "serial"
+            path = "\(reader.slavePath)"
+            """)
+        try daemon.start()
+        let c = try daemon.client()
+        let second = try c.call("device.status", ["id": "sam1"])
+        #expect(second["state"] == .string("fault"))
+        #expect(second["lastError"]?.stringValue?.contains("same device as sam0") == true)
+        let e = rpcError { try c.call("idcard.read", ["device": "sam1", "timeoutSeconds": 1]) }
+        #expect(e?.reason == "device_unavailable")
+        // Said in the event log for the technician's `kioskctl watch`…
+        try c.call("events.subscribe", ["topics": ["device.status"], "since": 0])
+        let event = try #require(try Self.next("device.status", on: c))
+        #expect(event.data["device"] == .string("sam1"))
+        #expect(event.data["state"] == .string("fault"))
+        #expect(daemon.log().contains("sam1 names the same device as sam0"))
+        // …while the first entry drives the reader undisturbed.
+        reader.place(text: CardTextFixture.resident())
+        let card = try daemon.client().call("idcard.read", ["device": "sam0", "timeoutSeconds": 5])
+        #expect(card["name"] == .string("张三"))
+    }
 }

@@ -27,9 +27,11 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
                 logger.error("device profiles in \(dir) not loaded: \(error)")
             }
         }
+        let real = config.devices.contains { $0.transport != .simulated && $0.transport != .cups }
         do {
             registry = try DeviceRegistry(configs: config.devices, stateDir: config.daemon.stateDir,
-                hallName: config.hall.name, timeZone: config.daemon.timeZone, clock: clock, profiles: profiles)
+                hallName: config.hall.name, timeZone: config.daemon.timeZone, clock: clock, profiles: profiles,
+                nodes: real ? UdevMonitor.scan() : [])
         } catch {
             throw error.kioskError
         }
@@ -46,6 +48,14 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
     /// Follows health changes (`device.status`) and, when real devices are configured, udev
     /// hotplug (`device.added`, `device.removed`), recording each in the event log.
     func run() async throws {
+        // Two entries for one device: the second is refused, said once in the log and the events.
+        for (id, reason) in registry.conflicts.sorted(by: { $0.key < $1.key }) {
+            guard let device = registry.device(id) else { continue }
+            logger.error("device \(id) \(reason)")
+            await record(EventTopic.deviceStatus,
+                DeviceStatusEvent(device: id, kind: device.kind.rawValue, health: device.health, timeZone: config.daemon.timeZone),
+                at: device.health.since, device: id)
+        }
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.followHealth() }
@@ -92,7 +102,12 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
             case .initialScanComplete:
                 scanning = false
             case .added(let node):
-                for c in matcher.configs(for: node) {
+                let matched = matcher.configs(for: node).filter { registry.conflicts[$0.id] == nil }
+                if matched.count > 1 {
+                    // Plugged in after start, so not caught then: drive it through the first entry only.
+                    logger.error("\(node) is named by several [[devices]] entries (\(matched.map(\.id).joined(separator: ", "))); only \(matched[0].id) drives it")
+                }
+                for c in matched.prefix(1) {
                     await reopen(c.id)
                     if !scanning { await record(EventTopic.deviceAdded, HotplugRecord(device: c.id, node: node), at: clock.now(), device: c.id) }
                 }

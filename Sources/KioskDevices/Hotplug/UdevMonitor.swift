@@ -43,6 +43,14 @@ public final class UdevMonitor: Sendable {
 
     deinit { wake.shutdown() }
 
+    /// The devices of `subsystems` present now, in one scan without following changes; empty
+    /// when udev is not reachable (a container without /run/udev).
+    public static func scan(subsystems: [String] = UdevMonitor.defaultSubsystems) -> [DeviceNode] {
+        guard let handle = try? UdevHandle(subsystems: subsystems) else { return [] }
+        defer { handle.close() }
+        return handle.enumerate()
+    }
+
     /// Ends monitoring and the stream (after the events already queued). Safe to call twice.
     public func stop() {
         wake.signal()

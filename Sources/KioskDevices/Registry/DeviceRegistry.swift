@@ -14,6 +14,9 @@ public final class DeviceRegistry: Sendable {
     /// bus); the newest 256 are kept if it falls behind. Initial states are not replayed: read
     /// `devices` first, then follow this.
     public let events: AsyncStream<DeviceEvent>
+    /// Entries refused because an earlier entry names the same device (id → reason); they are
+    /// registered in `fault` without a driver. See `DeviceConflicts`.
+    public let conflicts: [String: String]
 
     private let continuation: AsyncStream<DeviceEvent>.Continuation
     private let clock: any HallClock
@@ -28,10 +31,11 @@ public final class DeviceRegistry: Sendable {
     ///   - hallName: printed on test slips.
     ///   - timeZone: the hall's time zone, for the local times printed.
     ///   - profiles: known device models (`Devices/profiles/*.toml`), matched by VID:PID.
+    ///   - nodes: the devices udev lists now, to find two entries naming one device.
     public init(
         configs: [DeviceConfig], stateDir: String, hallName: String? = nil,
         timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!, clock: any HallClock = SystemClock(),
-        profiles: [DeviceProfile] = []
+        profiles: [DeviceProfile] = [], nodes: [DeviceNode] = []
     ) throws(DeviceError) {
         var seen = Set<String>()
         for config in configs where !seen.insert(config.id).inserted {
@@ -41,7 +45,14 @@ public final class DeviceRegistry: Sendable {
         self.clock = clock
         self.timeZone = timeZone
         self.hallName = hallName
-        devices = configs.map { Self.makeDevice($0, stateDir: stateDir, clock: clock, timeZone: timeZone, profiles: profiles) }
+        let conflicts = DeviceConflicts.find(configs: configs, nodes: nodes)
+        self.conflicts = conflicts
+        devices = configs.map { config in
+            if let reason = conflicts[config.id] {
+                return DriverlessDevice(config: config, state: .fault, reason: reason, clock: clock)
+            }
+            return Self.makeDevice(config, stateDir: stateDir, clock: clock, timeZone: timeZone, profiles: profiles)
+        }
         for device in devices {
             let (id, continuation) = (device.id, continuation)
             device.observeHealth { health in continuation.yield(.statusChanged(id: id, health: health)) }

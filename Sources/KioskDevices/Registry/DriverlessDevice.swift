@@ -1,7 +1,8 @@
 import KioskCore
 
-/// A configured device kioskd has no driver for yet (a serial reader before the serial driver
-/// lands, a simulated window display): listed, `absent`, with the reason in `lastError`.
+/// A configured device kioskd has no driver for yet (a simulated window display), or will not
+/// drive (a second entry for a device another entry already has): listed, `absent` or
+/// `fault`, with the reason in `lastError`.
 ///
 /// Why register it at all: the technician sees every configured device in `device.list` and
 /// learns honestly why one is not working, instead of it silently missing.
@@ -12,12 +13,12 @@ public final class DriverlessDevice: Device {
     public let endpoint: String
     public let health: DeviceHealth
 
-    public init(config: DeviceConfig, reason: String, clock: any HallClock) {
+    public init(config: DeviceConfig, state: DeviceHealth.State = .absent, reason: String, clock: any HallClock) {
         id = config.id
         kind = config.kind
         transport = config.transport
         endpoint = config.endpoint
-        health = DeviceHealth(state: .absent, reason: reason, lastError: reason, since: clock.now())
+        health = DeviceHealth(state: state, reason: reason, lastError: reason, since: clock.now())
     }
 
     /// Never called: without a driver nothing changes.
