@@ -9,7 +9,8 @@ final class Daemon {
     let config: String
     var process: Process?
 
-    init(prepareOnly: Bool = false) throws {
+    /// `devices`: extra `[[devices]]` TOML appended to the config.
+    init(prepareOnly: Bool = false, devices: String = "") throws {
         dir = try TempDir()
         socket = dir.path + "/k.sock"
         stateDir = dir.path + "/state"
@@ -49,11 +50,12 @@ final class Daemon {
             id = "4"
             name = "4号窗口"
             serves = ["A", "C"]
+            \(devices)
             """.write(toFile: config, atomically: true, encoding: .utf8)
     }
 
-    static func start() throws -> Daemon {
-        let d = try Daemon()
+    static func start(devices: String = "") throws -> Daemon {
+        let d = try Daemon(devices: devices)
         try d.launch()
         return d
     }

@@ -1,6 +1,7 @@
 import Foundation
 import KioskCore
 import Synchronization
+import KioskTestSupport
 import Testing
 
 @testable import KioskDevices

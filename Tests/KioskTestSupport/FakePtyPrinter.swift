@@ -1,8 +1,6 @@
 import Foundation
 import Synchronization
 
-@testable import KioskDevices
-
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -11,20 +9,23 @@ import Synchronization
 /// the driver writes to the slave and answers `DLE EOT n` with the status bytes the test sets,
 /// the way a printer's firmware does. It can stop reading (a stalled printer) or hang up (a
 /// pulled cable).
-final class FakePtyPrinter: Sendable {
-    struct Status: Sendable {
+public final class FakePtyPrinter: Sendable {
+    public struct Status: Sendable {
         /// Answers to DLE EOT 1…4 (index n − 1); all "online, no error, paper ok" by default.
-        var answers: [UInt8] = [0x12, 0x12, 0x12, 0x12]
-        static let ok = Status()
-        static let nearEnd = Status(answers: [0x12, 0x12, 0x12, 0x1E])
-        static let paperOut = Status(answers: [0x1A, 0x32, 0x12, 0x72])
-        static let coverOpen = Status(answers: [0x1A, 0x16, 0x12, 0x12])
-        static let cutterError = Status(answers: [0x1A, 0x52, 0x1A, 0x12])
+        public var answers: [UInt8] = [0x12, 0x12, 0x12, 0x12]
+        public init(answers: [UInt8] = [0x12, 0x12, 0x12, 0x12]) { self.answers = answers }
+        public static let ok = Status()
+        public static let nearEnd = Status(answers: [0x12, 0x12, 0x12, 0x1E])
+        public static let paperOut = Status(answers: [0x1A, 0x32, 0x12, 0x72])
+        public static let coverOpen = Status(answers: [0x1A, 0x16, 0x12, 0x12])
+        public static let cutterError = Status(answers: [0x1A, 0x52, 0x1A, 0x12])
     }
 
     private struct Inner: Sendable {
         var received: [UInt8] = []
         var scanned = 0
+        /// When each job's last byte (the cut, `GS V 66 0`) was read off the pty.
+        var cutsAt: [ContinuousClock.Instant] = []
         var status = Status.ok
         var answering = true
         var draining = true
@@ -32,13 +33,13 @@ final class FakePtyPrinter: Sendable {
         var stopped = false
     }
 
-    let slavePath: String
+    public let slavePath: String
     private let master: Int32
     /// The test's own slave descriptor: sets raw mode and keeps the pty alive between opens.
     private let slaveHold: Int32
     private let inner = Mutex(Inner())
 
-    init() throws {
+    public init() throws {
         let m = PtyFunctions.posixOpenpt(O_RDWR | O_NOCTTY)
         guard m >= 0, PtyFunctions.grantpt(m) == 0, PtyFunctions.unlockpt(m) == 0 else { throw POSIXError(.EIO) }
         var name = [CChar](repeating: 0, count: 128)
@@ -61,13 +62,16 @@ final class FakePtyPrinter: Sendable {
         Glibc.close(slaveHold)
     }
 
-    var received: [UInt8] { inner.withLock { $0.received } }
+    public var received: [UInt8] { inner.withLock { $0.received } }
 
-    func setStatus(_ s: Status) { inner.withLock { $0.status = s } }
-    func setAnswering(_ on: Bool) { inner.withLock { $0.answering = on } }
+    /// When each job's last byte arrived, in order (benchmarks: print latency).
+    public var cutsAt: [ContinuousClock.Instant] { inner.withLock { $0.cutsAt } }
+
+    public func setStatus(_ s: Status) { inner.withLock { $0.status = s } }
+    public func setAnswering(_ on: Bool) { inner.withLock { $0.answering = on } }
     /// false: the printer stops taking bytes (paper jam, firmware hung), so the pty fills up.
-    func setDraining(_ on: Bool) { inner.withLock { $0.draining = on } }
-    func clearReceived() {
+    public func setDraining(_ on: Bool) { inner.withLock { $0.draining = on } }
+    public func clearReceived() {
         inner.withLock {
             $0.received = []
             $0.scanned = 0
@@ -75,7 +79,7 @@ final class FakePtyPrinter: Sendable {
     }
 
     /// Waits until at least `count` bytes arrived (or `timeout` passes).
-    func waitForBytes(_ count: Int, timeout: Duration = .seconds(5)) -> [UInt8] {
+    public func waitForBytes(_ count: Int, timeout: Duration = .seconds(5)) -> [UInt8] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let r = received
@@ -86,7 +90,7 @@ final class FakePtyPrinter: Sendable {
     }
 
     /// Waits until the bytes received so far end with a cut (`GS V 66 0`), i.e. a whole job.
-    func waitForCut(timeout: Duration = .seconds(5)) -> [UInt8] {
+    public func waitForCut(timeout: Duration = .seconds(5)) -> [UInt8] {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let r = received
@@ -97,7 +101,7 @@ final class FakePtyPrinter: Sendable {
     }
 
     /// Closes the master side: the slave hangs up (writes fail with EIO), like a pulled cable.
-    func hangUp() {
+    public func hangUp() {
         let already = inner.withLock { i -> Bool in
             let was = i.stop
             i.stop = true
@@ -124,8 +128,10 @@ final class FakePtyPrinter: Sendable {
                 usleep(2000)
                 continue
             }
+            let now = ContinuousClock.now
             let replies = inner.withLock { i -> [UInt8] in
                 i.received += buffer[0..<n]
+                if i.received.suffix(4).elementsEqual([0x1D, 0x56, 0x42, 0x00]) { i.cutsAt.append(now) }
                 var out: [UInt8] = []
                 // Answer each complete DLE EOT n not seen before.
                 while i.scanned + 2 < i.received.count {
@@ -146,4 +152,4 @@ final class FakePtyPrinter: Sendable {
 }
 
 /// The bytes a status round asks when everything is fine: DLE EOT 1, 2, 4.
-let statusRound: [UInt8] = [0x10, 0x04, 0x01, 0x10, 0x04, 0x02, 0x10, 0x04, 0x04]
+public let statusRound: [UInt8] = [0x10, 0x04, 0x01, 0x10, 0x04, 0x02, 0x10, 0x04, 0x04]
