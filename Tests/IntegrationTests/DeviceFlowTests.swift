@@ -100,6 +100,19 @@ import Testing
         #expect(!daemon.log().contains("11010519491231002X"))
     }
 
+    @Test func aSimulatedPermanentResidenceCardNeedsItsSexAndReadsAsForeign() throws {
+        let admin = try daemon.client()
+        let missing = rpcError { try admin.call("sim.card", ["name": "SMITH, JOHN", "idNumber": "CAN110075120118"]) }
+        #expect(missing?.code == -32602)
+        #expect(missing?.message.contains("sex") == true)
+        #expect(try admin.call("daemon.status")["tickets"] != nil)  // still serving
+        try admin.call("sim.card", ["name": "SMITH, JOHN", "idNumber": "CAN110075120118", "sex": "male"])
+        let card = try daemon.client(role: "kiosk").call("idcard.read", ["timeoutSeconds": 5])
+        #expect(card["cardType"] == .string("foreign_permanent"))
+        #expect(card["idNumber"] == .string("CAN1*******0118"))
+        #expect(card["birthDate"] == .string("19751201"))
+    }
+
     @Test func readingWithNoCardTimesOutClearly() throws {
         let e = rpcError { try daemon.client(role: "kiosk").call("idcard.read", ["timeoutSeconds": 0.3]) }
         #expect(e?.reason == "device_unavailable")

@@ -84,6 +84,24 @@ import Testing
         #expect(card["address"] == .string("广东省深圳市福田区福华一路1号"))
     }
 
+    @Test func aForeignPermanentResidenceCardOf2017TakesATicketLikeAnyCard() throws {
+        let reader = try PtySAMReader()
+        defer { reader.stop() }
+        let daemon = try Self.daemon(reader)
+        try daemon.start()
+        let kiosk = try daemon.client(role: "kiosk")
+        reader.place(text: CardTextFixture.foreign2017())
+        let card = try kiosk.call("idcard.read", ["device": "sam0", "timeoutSeconds": 5])
+        #expect(card["cardType"] == .string("foreign_permanent"))
+        #expect(card["name"] == .string("SMITH, JOHN"))
+        #expect(card["idNumber"] == .string("CAN1*******0118"))
+        let token = try #require(card["cardToken"]?.stringValue)
+        #expect(try kiosk.call("queue.take", ["category": "A", "cardToken": .string(token)])["number"] == .string("A001"))
+        // One active ticket per person holds for this number too.
+        let again = rpcError { try kiosk.call("queue.take", ["category": "A", "cardToken": .string(token)]) }
+        #expect(again?.reason == "duplicate_ticket")
+    }
+
     @Test func noCardTimesOutAndAnUnpluggedReaderIsAbsentWithAnEvent() throws {
         let reader = try PtySAMReader()
         let daemon = try Self.daemon(reader)

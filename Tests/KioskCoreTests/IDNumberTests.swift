@@ -140,4 +140,24 @@ struct IDNumberTests {
         #expect(id.age(on: HallDay("2009-12-31")) == 60)
         #expect(id.age(on: HallDay("2010-01-01")) == 60)
     }
+
+    // MARK: 2017 foreign permanent residence card (15 characters)
+
+    @Test func aFifteenCharacterPermanentResidenceNumberIsAccepted() throws {
+        let id = try IDNumber(validating: " can110075120118 ")
+        #expect(id.digits == "CAN110075120118")
+        #expect(id.isForeignPermanent2017)
+        #expect(id.masked == "CAN1*******0118")
+        #expect(id.birthDate == DateComponents(year: 1975, month: 12, day: 1))
+        #expect(id.age(on: HallDay("2026-11-30")) == 50)
+        #expect(id.age(on: HallDay("2026-12-01")) == 51)
+        // Born 2005: a two-digit year up to 23 is this century.
+        #expect(try IDNumber(validating: "GBR310005010312").birthDate.year == 2005)
+        #expect(!(try IDNumber(validating: "11010519491231002X")).isForeignPermanent2017)
+    }
+
+    @Test(arguments: ["CA1110075120118", "CAN11007512011X", "CAN-10075120118", "500107850704123", "CAN110075133118", "CAN110075023018"])
+    func malformedFifteenCharacterNumbersAreRefused(_ text: String) {
+        #expect(throws: KioskError.self) { try IDNumber(validating: text) }
+    }
 }

@@ -230,6 +230,8 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
         let b = id.birthDate
         let sex: IDCard.Sex
         switch p.sex {
+        case nil where id.isForeignPermanent2017:
+            throw RPCError.invalidParams("params.sex is required with a 15-character permanent residence number")
         case nil: sex = Int(String(Array(id.digits)[16]))! % 2 == 1 ? .male : .female  // GB 11643: odd = male
         case "male", "男": sex = .male
         case "female", "女": sex = .female
@@ -238,7 +240,8 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
         let card = IDCard(
             name: name, sex: sex, nation: p.nation ?? "汉", birthDate: CardDate(year: b.year!, month: b.month!, day: b.day!)!,
             address: p.address ?? "重庆市九龙坡区", idNumber: id, authority: "重庆市公安局九龙坡区分局",
-            validFrom: CardDate(year: 2020, month: 1, day: 1)!, validTo: nil)
+            validFrom: CardDate(year: 2020, month: 1, day: 1)!, validTo: nil,
+            cardType: id.isForeignPermanent2017 ? .foreignPermanent : .resident)
         do {
             try sim.present(card: card)
         } catch {

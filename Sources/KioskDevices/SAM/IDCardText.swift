@@ -24,7 +24,8 @@ public struct IDCardText: Sendable, Equatable, CustomStringConvertible {
     /// The number as on the card: 18 characters, or 15 on a 2017 foreign permanent residence
     /// card (3 letters and 12 digits).
     public var cardNumber: String
-    /// The 18-character number, check digit verified; nil only for the 15-character foreign card.
+    /// The number validated: an 18-character one with its check digit verified, or the 2017
+    /// foreign card's 15 characters (format and birth date verified). Always set by the parser.
     public var idNumber: IDNumber?
     /// 签发机关; on a foreign card the code of the accepting authority (当次申请受理机关代码).
     public var authority: String

@@ -73,11 +73,16 @@ public enum IDCardTextParser {
             throw .badField(field: "cardNumber", reason: "does not start with the nationality code")
         }
         let chinese = f.text(158, 30)
+        let birth = try date(f.text(220, 16), "birthDate")
+        let id = try idNumber(number)
+        // The number repeats the birth date (YYMMDD): a mismatch means a misread block.
+        guard id.birthDate.month == birth.month, id.birthDate.day == birth.day, id.birthDate.year! % 100 == birth.year % 100
+        else { throw .badField(field: "cardNumber", reason: "its birth date differs from the card's") }
         return IDCardText(
             cardType: .foreignPermanent, name: try nonEmpty(f.text(0, 120), "englishName"),
             chineseName: chinese, sex: try sex(f.text(120, 2)), nation: nationality,
-            nationCode: nationality, birthDate: try date(f.text(220, 16), "birthDate"), address: "",
-            cardNumber: number, idNumber: nil, authority: f.text(240, 8),
+            nationCode: nationality, birthDate: birth, address: "",
+            cardNumber: number, idNumber: id, authority: f.text(240, 8),
             validFrom: try date(f.text(188, 16), "validFrom"), validTo: try endDate(f.text(204, 16)),
             cardVersion: f.text(236, 4))
     }

@@ -102,20 +102,24 @@ import Testing
         #expect(t.chineseName == "史密斯")
         #expect(t.nation == "CAN")
         #expect(t.cardNumber == "CAN110075120118")
-        #expect(t.idNumber == nil)
+        #expect(t.idNumber?.digits == "CAN110075120118")
         #expect(t.birthDate == CardDate(yyyymmdd: "19751201"))
         #expect(t.validFrom == CardDate(yyyymmdd: "20170601"))
         #expect(t.validTo == CardDate(yyyymmdd: "20270601"))
         #expect(t.cardVersion == "10")
         #expect(t.authority == "1100")
         #expect(t.address == "")
-        // The queue keys holders on an 18-digit number, which this card does not have.
-        #expect(throws: IDCardTextError.self) { try IDCard(t) }
+        // The queue keys holders on the card's own 15-character number.
+        let card = try IDCard(t)
+        #expect(card.idNumber.masked == "CAN1*******0118")
+        #expect(card.idNumber.age(on: HallDay("2026-11-21")) == 50)
     }
 
     @Test func a2017ForeignNumberMustBeThreeLettersOfTheNationalityAndTwelveDigits() {
         #expect(throws: IDCardTextError.self) { try IDCardTextParser.parse(CardTextFixture.foreign2017(number: "CAN11007512011")) }
         #expect(throws: IDCardTextError.self) { try IDCardTextParser.parse(CardTextFixture.foreign2017(number: "USA110075120118")) }
+        // The number repeats the birth date (751201): another date means a misread block.
+        #expect(throws: IDCardTextError.self) { try IDCardTextParser.parse(CardTextFixture.foreign2017(number: "CAN110075120218")) }
     }
 
     @Test func aForeignPermanentResidenceCardOf2023HasAnEighteenDigitNumber() throws {

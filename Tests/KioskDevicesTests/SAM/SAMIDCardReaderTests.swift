@@ -68,17 +68,16 @@ import Testing
         #expect(foreign.nation == "GBR")
     }
 
-    @Test func a2017ForeignCardIsRefusedClearlyAndTheReaderStaysHealthy() async throws {
+    @Test func a2017ForeignCardIsReadWithItsFifteenCharacterNumber() async throws {
         let emulator = try PtySAMReader()
         defer { emulator.stop() }
         let reader = makeReader(emulator)
         emulator.place(text: CardTextFixture.foreign2017())
-        await #expect {
-            try await reader.readCard(timeout: .seconds(3))
-        } throws: { error in
-            guard case .fault(_, let message) = error as? DeviceError else { return false }
-            return message.contains("15-character foreign permanent residence card")
-        }
+        let card = try await reader.readCard(timeout: .seconds(3))
+        #expect(card.cardType == .foreignPermanent)
+        #expect(card.name == "SMITH, JOHN")
+        #expect(card.idNumber.digits == "CAN110075120118")
+        #expect(card.idNumber.isForeignPermanent2017)
         #expect(reader.health.state == .ok)
     }
 
