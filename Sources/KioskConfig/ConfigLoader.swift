@@ -8,11 +8,9 @@ import TOMLKit
 public enum ConfigLoader {
     /// Top-level tables the loader understands.
     static let sections: Set<String> = [
-        "daemon", "hall", "storage", "queue", "categories", "windows", "access", "devices",
+        "daemon", "hall", "storage", "queue", "categories", "windows", "access", "devices", "certificates",
+        "departments",
     ]
-    /// Tables reserved for features not built yet; accepted and ignored so that a file written
-    /// for a later kioskd still starts this one.
-    static let reservedSections: Set<String> = ["certificates", "departments"]
 
     /// Reads and validates the file; relative paths inside resolve against the file's folder.
     /// Errors name `path` as given, which is what the operator typed.
@@ -39,7 +37,7 @@ public enum ConfigLoader {
     public static func parse(_ text: String, file: String, baseDirectory: String) throws(ConfigError) -> HallConfig {
         let base = ConfigPath.resolve(baseDirectory, against: FileManager.default.currentDirectoryPath)
         let root = try TOMLFile.parse(text, file: file, baseDirectory: base)
-        try root.refuseUnknownKeys(sections, reserved: reservedSections, noun: "table")
+        try root.refuseUnknownKeys(sections, noun: "table")
 
         // Sections in the order they are usually written, so the first error reported tends to
         // be the first in the file; missing required tables are reported after the present
@@ -55,11 +53,14 @@ public enum ConfigLoader {
         let windows = try Window.readAll(from: root, categories: categories)
         let access = try root.table("access").map { table throws(ConfigError) in try AccessTable(reading: table) }
         let devices = try DeviceConfig.readAll(from: root)
+        let certificates = try CertificatesConfig.read(from: root, hall: hall, devices: devices)
 
-        return HallConfig(
+        var config = HallConfig(
             daemon: daemon ?? DaemonSettings(), hall: hall, storage: storage ?? StorageSettings(),
             queue: queue ?? QueueSettings(), categories: categories, windows: windows,
             access: access ?? AccessTable(), devices: devices)
+        config.certificates = certificates
+        return config
     }
 
     /// A short reason instead of Foundation's "The operation could not be completed."

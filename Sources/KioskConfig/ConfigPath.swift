@@ -3,15 +3,15 @@
 /// Foundation's `standardizedFileURL` resolves symlinks for `..` only when the target exists,
 /// so the same file could yield different paths on different machines. Lexical rules (as `cd -L`
 /// uses) give one answer everywhere and never touch the file system while parsing.
-enum ConfigPath {
+package enum ConfigPath {
     /// `path` made absolute against `base` (an absolute folder), with `.`, `..` and repeated
     /// slashes removed. Absolute paths ignore `base`.
-    static func resolve(_ path: String, against base: String) -> String {
+    package static func resolve(_ path: String, against base: String) -> String {
         normalize(path.hasPrefix("/") ? path : base + "/" + path)
     }
 
     /// `/a/./b//c/../d` → `/a/b/d`; `..` at the root stays at the root.
-    static func normalize(_ absolutePath: String) -> String {
+    package static func normalize(_ absolutePath: String) -> String {
         var parts: [Substring] = []
         for part in absolutePath.split(separator: "/") {
             switch part {
@@ -24,7 +24,7 @@ enum ConfigPath {
     }
 
     /// The folder holding `absolutePath`.
-    static func folder(of absolutePath: String) -> String {
+    package static func folder(of absolutePath: String) -> String {
         let normalized = normalize(absolutePath)
         guard let slash = normalized.lastIndex(of: "/"), slash != normalized.startIndex else { return "/" }
         return String(normalized[..<slash])

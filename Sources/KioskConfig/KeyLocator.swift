@@ -10,14 +10,14 @@
 /// It is deliberately not a TOML parser: it trusts that TOMLKit has accepted (or is about to
 /// reject) the text, never fails, and answers "the nearest thing written down" — a key inside an
 /// inline table or an array element falls back to the line of its enclosing key or table header.
-struct KeyLocator: Sendable {
+package struct KeyLocator: Sendable {
     private var lines: [KeyPath: Int] = [:]
     /// Every `key = value` line, for naming the key of a syntax error.
     private var keyLines: [Int: KeyPath] = [:]
     /// Table headers in file order, for syntax errors on lines that are not `key = value`.
     private var headers: [(line: Int, path: KeyPath)] = []
 
-    init(source: String) {
+    package init(source: String) {
         var scanner = Scanner()
         // Split on scalars: as Characters, "\r\n" is one grapheme and would not split at "\n".
         for (offset, line) in source.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -29,7 +29,7 @@ struct KeyLocator: Sendable {
 
     /// The line that defines `path`, or else the line of its nearest enclosing key or table;
     /// nil when nothing on the path is written in the file (e.g. a missing required table).
-    func line(of path: KeyPath) -> Int? {
+    package func line(of path: KeyPath) -> Int? {
         var candidate: KeyPath? = path
         while let current = candidate, !current.isRoot {
             if let line = lines[current] { return line }
@@ -39,7 +39,7 @@ struct KeyLocator: Sendable {
     }
 
     /// The key written on `line`, or else the table it sits in; nil before the first header.
-    func keyPath(atLine line: Int) -> KeyPath? {
+    package func keyPath(atLine line: Int) -> KeyPath? {
         if let key = keyLines[line] { return key }
         return headers.last { $0.line <= line }?.path
     }

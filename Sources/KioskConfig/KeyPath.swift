@@ -4,34 +4,34 @@ import Foundation
 ///
 /// One type serves both as the key shown in a `ConfigError` and as the lookup key of
 /// `KeyLocator`, so an error and the line it points at can never disagree about the spelling.
-struct KeyPath: Hashable, Sendable, CustomStringConvertible {
-    enum Component: Hashable, Sendable {
+package struct KeyPath: Hashable, Sendable, CustomStringConvertible {
+    package enum Component: Hashable, Sendable {
         case key(String)
         case index(Int)
     }
 
-    var components: [Component]
+    package var components: [Component]
 
-    init(_ components: [Component] = []) { self.components = components }
+    package init(_ components: [Component] = []) { self.components = components }
 
-    static let root = KeyPath()
+    package static let root = KeyPath()
 
-    var isRoot: Bool { components.isEmpty }
+    package var isRoot: Bool { components.isEmpty }
 
-    func appending(_ key: String) -> KeyPath { KeyPath(components + [.key(key)]) }
-    func appending(index: Int) -> KeyPath { KeyPath(components + [.index(index)]) }
-    func appending(keys: [String]) -> KeyPath { KeyPath(components + keys.map(Component.key)) }
+    package func appending(_ key: String) -> KeyPath { KeyPath(components + [.key(key)]) }
+    package func appending(index: Int) -> KeyPath { KeyPath(components + [.index(index)]) }
+    package func appending(keys: [String]) -> KeyPath { KeyPath(components + keys.map(Component.key)) }
 
     /// The path one step up (`categories[1].hours` → `categories[1]` → `categories`), nil at the root.
-    var parent: KeyPath? { isRoot ? nil : KeyPath(Array(components.dropLast())) }
+    package var parent: KeyPath? { isRoot ? nil : KeyPath(Array(components.dropLast())) }
 
     /// The last named key, for messages such as "unknown key".
-    var lastKey: String? {
+    package var lastKey: String? {
         for component in components.reversed() { if case .key(let name) = component { return name } }
         return nil
     }
 
-    var description: String {
+    package var description: String {
         var text = ""
         for component in components {
             switch component {

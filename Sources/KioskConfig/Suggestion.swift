@@ -2,10 +2,10 @@
 ///
 /// Operators edit this file by hand on a hall's server; naming the intended key turns a refusal
 /// to start into a one-character fix.
-enum Suggestion {
+package enum Suggestion {
     /// The closest of `candidates` to `word`, if it is close enough to be a plausible typo
     /// (at most 2 edits, and fewer than half the word); ties go to the alphabetically first.
-    static func closest(to word: String, among candidates: Set<String>) -> String? {
+    package static func closest(to word: String, among candidates: Set<String>) -> String? {
         let limit = min(2, max(1, word.count / 2))
         return candidates
             .map { (distance: editDistance(word, $0), candidate: $0) }

@@ -4,16 +4,22 @@ import TOMLKit
 ///
 /// Sections read their keys only through this type, so that "wrong type", "empty", "unknown
 /// key" and their line numbers are reported the same way everywhere.
-struct TableReader {
-    let table: TOMLTable
-    let path: KeyPath
-    let document: ConfigDocument
+package struct TableReader {
+    package let table: TOMLTable
+    package let path: KeyPath
+    package let document: ConfigDocument
 
-    func error(_ key: String, _ message: String) -> ConfigError {
+    package init(table: TOMLTable, path: KeyPath, document: ConfigDocument) {
+        self.table = table
+        self.path = path
+        self.document = document
+    }
+
+    package func error(_ key: String, _ message: String) -> ConfigError {
         document.error(at: path.appending(key), message)
     }
 
-    func error(_ message: String) -> ConfigError {
+    package func error(_ message: String) -> ConfigError {
         document.error(at: path, message)
     }
 
@@ -21,7 +27,7 @@ struct TableReader {
     /// silently ignored setting. `reserved` keys are accepted and skipped (later features).
     /// Reports the first offending key in file order.
     /// `noun` names what the keys are ("role" in `[access]`).
-    func refuseUnknownKeys(_ known: Set<String>, reserved: Set<String> = [], noun: String = "key") throws(ConfigError) {
+    package func refuseUnknownKeys(_ known: Set<String>, reserved: Set<String> = [], noun: String = "key") throws(ConfigError) {
         let first = keysInFileOrder.first { !known.contains($0) && !reserved.contains($0) }
         guard let key = first else { return }
         var message = "unknown \(noun)"
@@ -35,17 +41,17 @@ struct TableReader {
 
     // MARK: Scalars
 
-    func string(_ key: String) throws(ConfigError) -> String? {
+    package func string(_ key: String) throws(ConfigError) -> String? {
         guard let value = table[key] else { return nil }
         return try Self.string(value, at: path.appending(key), document: document)
     }
 
-    func requiredString(_ key: String) throws(ConfigError) -> String {
+    package func requiredString(_ key: String) throws(ConfigError) -> String {
         guard let value = try string(key) else { throw error(key, "is required") }
         return value
     }
 
-    func int(_ key: String) throws(ConfigError) -> Int? {
+    package func int(_ key: String) throws(ConfigError) -> Int? {
         guard let value = table[key] else { return nil }
         guard value.type == .int, let int = value.int else {
             throw Self.typeMismatch(value, expected: "an integer", at: path.appending(key), document: document)
@@ -54,7 +60,7 @@ struct TableReader {
     }
 
     /// An integer of at least `minimum`, for counts and durations.
-    func int(_ key: String, atLeast minimum: Int) throws(ConfigError) -> Int? {
+    package func int(_ key: String, atLeast minimum: Int) throws(ConfigError) -> Int? {
         guard let value = try int(key) else { return nil }
         guard value >= minimum else {
             throw error(key, minimum == 1 ? "must be a positive integer" : "must be an integer of at least \(minimum)")
@@ -62,7 +68,7 @@ struct TableReader {
         return value
     }
 
-    func bool(_ key: String) throws(ConfigError) -> Bool? {
+    package func bool(_ key: String) throws(ConfigError) -> Bool? {
         guard let value = table[key] else { return nil }
         guard value.type == .bool, let bool = value.bool else {
             throw Self.typeMismatch(value, expected: "a boolean (true or false)", at: path.appending(key), document: document)
@@ -71,18 +77,18 @@ struct TableReader {
     }
 
     /// An id, which people write as `id = "3"` or `id = 3`; both mean `"3"`.
-    func identifier(_ key: String) throws(ConfigError) -> String? {
+    package func identifier(_ key: String) throws(ConfigError) -> String? {
         guard let value = table[key] else { return nil }
         return try Self.identifier(value, at: path.appending(key), document: document)
     }
 
-    func requiredIdentifier(_ key: String) throws(ConfigError) -> String {
+    package func requiredIdentifier(_ key: String) throws(ConfigError) -> String {
         guard let value = try identifier(key) else { throw error(key, "is required") }
         return value
     }
 
     /// One of `options`, written as its raw value; the message lists them all.
-    func choice<Choice: RawRepresentable>(
+    package func choice<Choice: RawRepresentable>(
         _ key: String, among options: [Choice]
     ) throws(ConfigError) -> Choice? where Choice.RawValue == String {
         guard let raw = try string(key) else { return nil }
@@ -96,21 +102,21 @@ struct TableReader {
     // MARK: Arrays and tables
 
     /// An array of non-empty strings.
-    func strings(_ key: String) throws(ConfigError) -> [String]? {
+    package func strings(_ key: String) throws(ConfigError) -> [String]? {
         try elements(key, expected: "an array of strings") { value, at throws(ConfigError) in
             try Self.string(value, at: at, document: document)
         }
     }
 
     /// An array of ids, each a string or an integer.
-    func identifiers(_ key: String) throws(ConfigError) -> [String]? {
+    package func identifiers(_ key: String) throws(ConfigError) -> [String]? {
         try elements(key, expected: "an array of ids") { value, at throws(ConfigError) in
             try Self.identifier(value, at: at, document: document)
         }
     }
 
     /// A sub-table (`[access.kiosk]` or the inline `kiosk = { … }`).
-    func table(_ key: String) throws(ConfigError) -> TableReader? {
+    package func table(_ key: String) throws(ConfigError) -> TableReader? {
         guard let value = table[key] else { return nil }
         guard value.type == .table, let table = value.table else {
             throw Self.typeMismatch(value, expected: "a table", at: path.appending(key), document: document)
@@ -119,7 +125,7 @@ struct TableReader {
     }
 
     /// An array of tables (`[[categories]]`), each reader pathed `categories[i]`.
-    func tables(_ key: String) throws(ConfigError) -> [TableReader]? {
+    package func tables(_ key: String) throws(ConfigError) -> [TableReader]? {
         try elements(key, expected: "an array of tables ([[\(key)]])") { value, at throws(ConfigError) in
             guard value.type == .table, let table = value.table else {
                 throw Self.typeMismatch(value, expected: "a table", at: at, document: document)
@@ -189,7 +195,7 @@ extension String {
 extension TableReader {
     /// This table's keys in the order they are written, for sections whose keys are data
     /// (`[access]` roles), so the first problem reported is the first one in the file.
-    var keysInFileOrder: [String] {
+    package var keysInFileOrder: [String] {
         table.keys.sorted { a, b in
             (document.locator.line(of: path.appending(a)) ?? .max, a)
                 < (document.locator.line(of: path.appending(b)) ?? .max, b)

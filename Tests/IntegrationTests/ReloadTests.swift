@@ -46,10 +46,12 @@ import Testing
         let daemon = try DaemonHarness()
         let original = try String(contentsOfFile: daemon.configPath, encoding: .utf8)
         try daemon.rewriteConfig(original.replacingOccurrences(of: "daily_limit = 300", with: "daily_limit = \"many\""))
-        #expect(throws: HarnessError.self) { try daemon.start(timeout: 5) }
+        #expect(throws: HarnessError.self) { try daemon.start(timeout: 20) }
+        daemon.process?.waitUntilExit()
         #expect(daemon.process?.terminationStatus == 78)
-        #expect(daemon.log().contains("kioskd.toml:"))
-        #expect(daemon.log().contains("daily_limit"))
+        let log = daemon.log()
+        #expect(log.contains("kioskd.toml:"), "log: \(log)")
+        #expect(log.contains("daily_limit"))
     }
 
     func waitUntil(_ condition: () throws -> Bool) throws {

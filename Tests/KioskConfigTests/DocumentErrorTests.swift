@@ -75,18 +75,6 @@ import KioskCore
         #expect(error?.message == "unknown table; did you mean windows?")
     }
 
-    @Test func tablesReservedForLaterAreAcceptedAndIgnored() throws {
-        let config = try Fixture.parse(
-            Fixture.minimal + """
-                [certificates]
-                template_dir = "templates"
-
-                [[departments]]
-                id = "market"
-                """)
-        #expect(config.categories.count == 1)
-    }
-
     @Test func wrongTypeNamesExpectedType() {
         let error = Fixture.refusal(Fixture.minimal + "daily_limit = \"300\"\n")
         #expect(error?.line == 9)

@@ -13,6 +13,8 @@ public struct HallConfig: Sendable, Equatable {
     public var windows: [Window]
     public var access: AccessTable
     public var devices: [DeviceConfig]
+    /// `[certificates]` and `[[departments]]`; defaults when the file has neither.
+    public var certificates = CertificatesConfig()
 
     public init(
         daemon: DaemonSettings, hall: HallInfo, storage: StorageSettings = StorageSettings(),

@@ -21,6 +21,19 @@ public enum EventTopic {
     public static let idcardPresented = "idcard.presented"
     public static let dayRolledOver = "day.rolled_over"
     public static let configReloaded = "config.reloaded"
+    // Certificates: one topic per `CertificateState` (entering it), plus refusals at the kiosk.
+    public static let certificateReceived = "certificate.received"
+    public static let certificateRendered = "certificate.rendered"
+    public static let certificatePrinting = "certificate.printing"
+    public static let certificatePrinted = "certificate.printed"
+    public static let certificateReady = "certificate.ready"
+    public static let certificatePickedUp = "certificate.picked_up"
+    public static let certificateShipped = "certificate.shipped"
+    public static let certificateHeld = "certificate.held"
+    public static let certificateFailed = "certificate.failed"
+    public static let certificateVoided = "certificate.voided"
+    /// Someone at a kiosk asked for a certificate that is not theirs or not ready; no state changes.
+    public static let certificatePickupRefused = "certificate.pickup_refused"
 
     public static func matches(_ pattern: String, _ topic: String) -> Bool {
         if pattern.hasSuffix("*") { return topic.hasPrefix(pattern.dropLast()) }
