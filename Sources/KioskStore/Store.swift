@@ -74,6 +74,23 @@ public protocol StoreReader {
     func alertActive(category: String) throws -> Bool
     func meta(_ key: String) throws -> String?
     func ticketCount() throws -> Int
+
+    // Certificates
+    func certificate(serial: String) throws -> Certificate?
+    /// Every certificate of an order, oldest first (the original, then its reprints).
+    func certificates(orderId: String) throws -> [Certificate]
+    /// Certificates in `state` (any when nil) issued on `day` (any when nil), oldest first.
+    func certificates(state: CertificateState?, day: HallDay?, limit: Int) throws -> [Certificate]
+    /// The holder's certificates in `states` (pickup at the kiosk).
+    func certificates(holderKey: String, states: Set<CertificateState>) throws -> [Certificate]
+    func certificateHistory(serial: String) throws -> [CertificateStep]
+    func printAttempts(serial: String) throws -> [PrintAttempt]
+    /// Attempts not yet completed or failed, oldest first: what to reconcile after a restart.
+    func openPrintAttempts() throws -> [PrintAttempt]
+    /// Audit entries after `seq`, in order.
+    func auditEntries(after seq: Int64, limit: Int) throws -> [AuditRecord]
+    /// The last audit entry, nil when the chain is empty.
+    func lastAuditEntry() throws -> AuditRecord?
 }
 
 /// Writes, inside the one transaction of `Store.write`.
@@ -95,6 +112,18 @@ public protocol StoreWriter: StoreReader {
     @discardableResult func appendEvent(topic: String, at: Date, json: String) throws -> StoredEvent
     func setAlertActive(category: String, _ active: Bool) throws
     func setMeta(_ key: String, _ value: String) throws
+
+    // Certificates
+    /// The next certificate sequence of `day` (1, 2, …).
+    func nextCertificateSequence(day: HallDay) throws -> Int
+    func insert(_ certificate: Certificate) throws
+    func update(_ certificate: Certificate) throws
+    func append(_ step: CertificateStep) throws
+    /// Inserts an attempt and returns it with its `id`.
+    func insert(_ attempt: PrintAttempt) throws -> PrintAttempt
+    func update(_ attempt: PrintAttempt) throws
+    /// Appends an entry to the audit chain; its `seq` must follow the last one.
+    func append(_ entry: AuditRecord) throws
 }
 
 /// A storage failure the caller cannot fix (disk full, database locked for too long, corrupt).

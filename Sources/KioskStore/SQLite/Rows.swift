@@ -45,3 +45,69 @@ enum EvaluationRow {
             comment: row["comment"], submittedAt: Date(timeIntervalSince1970: row["submitted_at"]))
     }
 }
+
+/// Certificate ⇄ row of `certificates`. Fields are JSON with sorted keys.
+enum CertificateRow {
+    static func decode(_ row: Row) -> Certificate? {
+        guard let serial = CertificateSerial(row["serial"] as String) else { return nil }
+        let fields = (row["fields"] as String).data(using: .utf8)
+            .flatMap { try? JSONDecoder().decode([String: String].self, from: $0) } ?? [:]
+        let released: PersonRef? = (row["released_by_id"] as String?).map {
+            PersonRef(id: $0, name: row["released_by_name"] ?? "")
+        }
+        return Certificate(
+            serial: serial, orderId: row["order_id"], type: row["type"], department: row["department"],
+            holderName: row["holder_name"], holderKey: row["holder_key"], holderMasked: row["holder_masked"],
+            fields: fields,
+            acceptedBy: PersonRef(id: row["accepted_by_id"], name: row["accepted_by_name"]),
+            approvedBy: PersonRef(id: row["approved_by_id"], name: row["approved_by_name"]),
+            delivery: CertificateDelivery(
+                mode: CertificateDelivery.Mode(rawValue: row["delivery_mode"]) ?? .pickup, address: row["delivery_address"]),
+            printMode: PrintMode(rawValue: row["print_mode"]) ?? .now,
+            state: CertificateState(rawValue: row["state"]) ?? .failed,
+            issuedAt: Date(timeIntervalSince1970: row["issued_at"]), orderDigest: row["order_digest"],
+            qrPayload: row["qr_payload"], printer: row["printer"], releasedBy: released, carrier: row["carrier"],
+            trackingNumber: row["tracking_number"], reprintOf: row["reprint_of"], voidReason: row["void_reason"],
+            updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+    }
+
+    static func columns(_ c: Certificate) -> [(String, (any DatabaseValueConvertible)?)] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let fields = (try? encoder.encode(c.fields)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return [
+            ("serial", c.serial.description), ("day", c.serial.day.rawValue), ("sequence", c.serial.sequence),
+            ("order_id", c.orderId), ("type", c.type), ("department", c.department), ("holder_name", c.holderName),
+            ("holder_key", c.holderKey), ("holder_masked", c.holderMasked), ("fields", fields),
+            ("accepted_by_id", c.acceptedBy.id), ("accepted_by_name", c.acceptedBy.name),
+            ("approved_by_id", c.approvedBy.id), ("approved_by_name", c.approvedBy.name),
+            ("delivery_mode", c.delivery.mode.rawValue), ("delivery_address", c.delivery.address),
+            ("print_mode", c.printMode.rawValue), ("state", c.state.rawValue),
+            ("issued_at", c.issuedAt.timeIntervalSince1970), ("order_digest", c.orderDigest),
+            ("qr_payload", c.qrPayload), ("printer", c.printer),
+            ("released_by_id", c.releasedBy?.id), ("released_by_name", c.releasedBy?.name),
+            ("carrier", c.carrier), ("tracking_number", c.trackingNumber), ("reprint_of", c.reprintOf),
+            ("void_reason", c.voidReason), ("updated_at", c.updatedAt.timeIntervalSince1970),
+        ]
+    }
+}
+
+enum PrintAttemptRow {
+    static func decode(_ row: Row) -> PrintAttempt {
+        var a = PrintAttempt(
+            id: row["id"], serial: row["serial"], number: row["number"], printer: row["printer"], job: row["job"],
+            state: PrintAttempt.State(rawValue: row["state"]) ?? .failed, reason: row["reason"],
+            createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+        a.jobName = row["job_name"]
+        return a
+    }
+}
+
+enum AuditRow {
+    static func decode(_ row: Row) -> AuditRecord {
+        AuditRecord(
+            seq: row["seq"], atMilliseconds: row["at_ms"], action: row["action"], subject: row["subject"],
+            actor: row["actor"], details: row["details"], prevHash: row["prev_hash"], hash: row["hash"])
+    }
+}

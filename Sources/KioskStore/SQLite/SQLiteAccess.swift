@@ -187,6 +187,59 @@ struct SQLiteAccess: StoreWriter {
         try Int.fetchOne(try statement("SELECT COUNT(*) FROM tickets")) ?? 0
     }
 
+    // MARK: certificates
+
+    func certificate(serial: String) throws -> Certificate? {
+        try Row.fetchOne(try statement("SELECT * FROM certificates WHERE serial = ?"), arguments: [serial])
+            .flatMap(CertificateRow.decode)
+    }
+
+    func certificates(orderId: String) throws -> [Certificate] {
+        try Row.fetchAll(try statement("SELECT * FROM certificates WHERE order_id = ? ORDER BY day, sequence"),
+            arguments: [orderId]).compactMap(CertificateRow.decode)
+    }
+
+    func certificates(state: CertificateState?, day: HallDay?, limit: Int) throws -> [Certificate] {
+        try Row.fetchAll(try statement("""
+            SELECT * FROM certificates WHERE (?1 IS NULL OR state = ?1) AND (?2 IS NULL OR day = ?2)
+            ORDER BY day, sequence LIMIT ?3
+            """), arguments: [state?.rawValue, day?.rawValue, limit]).compactMap(CertificateRow.decode)
+    }
+
+    func certificates(holderKey: String, states: Set<CertificateState>) throws -> [Certificate] {
+        try Row.fetchAll(try statement("SELECT * FROM certificates WHERE holder_key = ? ORDER BY day, sequence"),
+            arguments: [holderKey]).compactMap(CertificateRow.decode).filter { states.contains($0.state) }
+    }
+
+    func certificateHistory(serial: String) throws -> [CertificateStep] {
+        try Row.fetchAll(try statement("SELECT * FROM certificate_history WHERE serial = ? ORDER BY id"),
+            arguments: [serial]).map { row in
+            CertificateStep(
+                serial: row["serial"], at: Date(timeIntervalSince1970: row["at"]),
+                state: CertificateState(rawValue: row["state"]) ?? .failed, actor: row["actor"], note: row["note"])
+        }
+    }
+
+    func printAttempts(serial: String) throws -> [PrintAttempt] {
+        try Row.fetchAll(try statement("SELECT * FROM print_attempts WHERE serial = ? ORDER BY number"),
+            arguments: [serial]).map(PrintAttemptRow.decode)
+    }
+
+    func openPrintAttempts() throws -> [PrintAttempt] {
+        try Row.fetchAll(try statement(
+            "SELECT * FROM print_attempts WHERE state IN ('pending', 'submitted', 'held') ORDER BY id"
+        )).map(PrintAttemptRow.decode)
+    }
+
+    func auditEntries(after seq: Int64, limit: Int) throws -> [AuditRecord] {
+        try Row.fetchAll(try statement("SELECT * FROM audit WHERE seq > ? ORDER BY seq LIMIT ?"), arguments: [seq, limit])
+            .map(AuditRow.decode)
+    }
+
+    func lastAuditEntry() throws -> AuditRecord? {
+        try Row.fetchOne(try statement("SELECT * FROM audit ORDER BY seq DESC LIMIT 1")).map(AuditRow.decode)
+    }
+
     // MARK: writes
 
     func nextSequence(day: HallDay, category: String) throws -> Int {
@@ -282,5 +335,64 @@ struct SQLiteAccess: StoreWriter {
     func setMeta(_ key: String, _ value: String) throws {
         try statement("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value").execute(
             arguments: [key, value])
+    }
+
+    // MARK: certificate writes
+
+    func nextCertificateSequence(day: HallDay) throws -> Int {
+        try Int.fetchOne(try statement("""
+            INSERT INTO counters (name, value) VALUES (?, 1)
+            ON CONFLICT (name) DO UPDATE SET value = value + 1
+            RETURNING value
+            """), arguments: ["certificate:" + day.rawValue])!
+    }
+
+    func insert(_ certificate: Certificate) throws {
+        let cols = CertificateRow.columns(certificate)
+        try statement(
+            "INSERT INTO certificates (\(cols.map(\.0).joined(separator: ", "))) VALUES (\(databaseQuestionMarks(count: cols.count)))"
+        ).execute(arguments: StatementArguments(cols.map(\.1)))
+    }
+
+    func update(_ certificate: Certificate) throws {
+        var cols = CertificateRow.columns(certificate)
+        cols.removeAll { $0.0 == "serial" }
+        try statement(
+            "UPDATE certificates SET \(cols.map { "\($0.0) = ?" }.joined(separator: ", ")) WHERE serial = ?"
+        ).execute(arguments: StatementArguments(cols.map(\.1) + [certificate.serial.description]))
+    }
+
+    func append(_ step: CertificateStep) throws {
+        try statement("INSERT INTO certificate_history (serial, at, state, actor, note) VALUES (?, ?, ?, ?, ?)").execute(
+            arguments: [step.serial, step.at.timeIntervalSince1970, step.state.rawValue, step.actor, step.note])
+    }
+
+    func insert(_ attempt: PrintAttempt) throws -> PrintAttempt {
+        try statement("""
+            INSERT INTO print_attempts (serial, number, printer, job_name, job, state, reason, created_at, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [attempt.serial, attempt.number, attempt.printer, attempt.jobName, attempt.job,
+                attempt.state.rawValue, attempt.reason, attempt.createdAt.timeIntervalSince1970,
+                attempt.updatedAt.timeIntervalSince1970])
+        var a = attempt
+        a.id = db.lastInsertedRowID
+        return a
+    }
+
+    func update(_ attempt: PrintAttempt) throws {
+        try statement("UPDATE print_attempts SET printer = ?, job = ?, state = ?, reason = ?, updated_at = ? WHERE id = ?").execute(
+            arguments: [attempt.printer, attempt.job, attempt.state.rawValue, attempt.reason,
+                attempt.updatedAt.timeIntervalSince1970, attempt.id])
+    }
+
+    func append(_ entry: AuditRecord) throws {
+        let last = try Int64.fetchOne(try statement("SELECT COALESCE(MAX(seq), 0) FROM audit")) ?? 0
+        guard entry.seq == last + 1 else {
+            throw StoreError("audit entry \(entry.seq) does not follow the chain's last entry \(last)")
+        }
+        try statement("""
+            INSERT INTO audit (seq, at_ms, action, subject, actor, details, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [entry.seq, entry.atMilliseconds, entry.action, entry.subject, entry.actor,
+                entry.details, entry.prevHash, entry.hash])
     }
 }

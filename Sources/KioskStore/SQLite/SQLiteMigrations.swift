@@ -89,6 +89,73 @@ enum SQLiteMigrations {
                 CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v2_certificates") { db in
+            try db.execute(sql: """
+                -- One row per certificate serial; a reprint is a new row (reprint_of) and voids the old.
+                CREATE TABLE certificates (
+                    serial TEXT PRIMARY KEY,
+                    day TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    order_id TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    department TEXT NOT NULL,
+                    holder_name TEXT NOT NULL,
+                    holder_key TEXT NOT NULL,
+                    holder_masked TEXT NOT NULL,
+                    fields TEXT NOT NULL,
+                    accepted_by_id TEXT NOT NULL, accepted_by_name TEXT NOT NULL,
+                    approved_by_id TEXT NOT NULL, approved_by_name TEXT NOT NULL,
+                    delivery_mode TEXT NOT NULL, delivery_address TEXT,
+                    print_mode TEXT NOT NULL,
+                    state TEXT NOT NULL,
+                    issued_at REAL NOT NULL,
+                    order_digest TEXT NOT NULL,
+                    qr_payload TEXT,
+                    printer TEXT,
+                    released_by_id TEXT, released_by_name TEXT,
+                    carrier TEXT, tracking_number TEXT,
+                    reprint_of TEXT REFERENCES certificates(serial),
+                    void_reason TEXT,
+                    updated_at REAL NOT NULL,
+                    UNIQUE (day, sequence)
+                ) WITHOUT ROWID;
+                -- An order has one original certificate; reprints share its order_id.
+                CREATE UNIQUE INDEX certificates_order ON certificates (order_id) WHERE reprint_of IS NULL;
+                CREATE INDEX certificates_order_all ON certificates (order_id);
+                CREATE INDEX certificates_state ON certificates (state, day);
+                CREATE INDEX certificates_holder ON certificates (holder_key, state);
+
+                CREATE TABLE certificate_history (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    serial TEXT NOT NULL REFERENCES certificates(serial),
+                    at REAL NOT NULL, state TEXT NOT NULL, actor TEXT NOT NULL, note TEXT
+                );
+                CREATE INDEX certificate_history_serial ON certificate_history (serial, id);
+
+                -- Recorded before a job is handed to a printer; the job is named after it.
+                CREATE TABLE print_attempts (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    serial TEXT NOT NULL REFERENCES certificates(serial),
+                    number INTEGER NOT NULL,
+                    printer TEXT NOT NULL,
+                    job_name TEXT NOT NULL UNIQUE,
+                    job INTEGER,
+                    state TEXT NOT NULL,
+                    reason TEXT,
+                    created_at REAL NOT NULL, updated_at REAL NOT NULL,
+                    UNIQUE (serial, number)
+                );
+                CREATE INDEX print_attempts_open ON print_attempts (state) WHERE state IN ('pending', 'submitted', 'held');
+
+                -- The SHA-256 hash chain of everything done to certificates (append only).
+                CREATE TABLE audit (
+                    seq INTEGER PRIMARY KEY,
+                    at_ms INTEGER NOT NULL,
+                    action TEXT NOT NULL, subject TEXT NOT NULL, actor TEXT NOT NULL, details TEXT NOT NULL,
+                    prev_hash TEXT NOT NULL, hash TEXT NOT NULL
+                );
+                """)
+        }
         return m
     }
 }
