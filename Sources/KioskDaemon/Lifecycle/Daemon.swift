@@ -57,7 +57,9 @@ public struct Daemon {
                 socket: socketPath, uptime: ContinuousClock.now - started,
                 connections: serverBox.withLock { $0?.connectionCount ?? 0 }, lastReload: lastReload.withLock { $0 })
         }
-        let dispatcher = Dispatcher(hall: hall, status: status, devices: devices, logger: logger)
+        let certificates = try CertificateService(
+            config: config, store: store, clock: options.clock, persons: persons, registry: devices.registry, logger: logger)
+        let dispatcher = Dispatcher(hall: hall, status: status, devices: devices, certificates: certificates, logger: logger)
         let listen: SocketServer.Listen = Systemd.inheritedSocket().map { .inherited($0) }
             ?? .path(socketPath, group: config.daemon.socketGroup)
         let server = SocketServer(listen: listen, dispatcher: dispatcher, bus: bus, store: store, group: eventLoops,
@@ -102,6 +104,7 @@ public struct Daemon {
                 .init(service: server),
                 .init(service: workers),
                 .init(service: devices),
+                .init(service: certificates.pipeline),
             ],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))

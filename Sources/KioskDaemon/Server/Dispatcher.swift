@@ -10,7 +10,17 @@ struct Dispatcher: Sendable {
     let hall: HallService
     let status: @Sendable () async -> JSONValue
     let devices: DeviceDesk?
+    let certificates: CertificateService?
     let logger: Logger
+
+    init(hall: HallService, status: @escaping @Sendable () async -> JSONValue, devices: DeviceDesk?,
+        certificates: CertificateService? = nil, logger: Logger) {
+        self.hall = hall
+        self.status = status
+        self.devices = devices
+        self.certificates = certificates
+        self.logger = logger
+    }
 
     func handle(_ request: RPCRequest, raw: Data, session: Session) async -> Result<any Encodable & Sendable, RPCError> {
         guard let method = Method(rawValue: request.method) else { return .failure(.methodNotFound(request.method)) }
@@ -128,7 +138,46 @@ struct Dispatcher: Sendable {
             return try await desk().simCard(try p(SimCardParams.self))
         case .simPrinter:
             return try await desk().simPrinter(try p(SimPrinterParams.self))
+        case .certSubmit:
+            return try await room().submit(try p(CertSubmitParams.self), caller: caller)
+        case .certGet:
+            return try await room().get(try p(CertLookupParams.self))
+        case .certList:
+            return try await room().list(try p(CertListParams.self))
+        case .certRelease:
+            return try await room().release(try p(CertReleaseParams.self))
+        case .certShip:
+            return try await room().ship(try p(CertShipParams.self))
+        case .certVoid:
+            return try await room().void(try p(CertVoidParams.self))
+        case .certReprint:
+            return try await room().reprint(try p(CertReprintParams.self))
+        case .certPending:
+            let q = try p(CertPendingParams.self)
+            return try await room().pending(holderKey: try desk().holder(forToken: q.cardToken, caller: caller).key)
+        case .certPickup:
+            let q = try p(CertPickupParams.self)
+            guard let token = q.cardToken else {
+                throw RPCError.invalidParams(q.pickupCode == nil ? "params.cardToken is required"
+                    : "pickup codes are not issued by this kioskd; use params.cardToken from idcard.read")
+            }
+            let holder = try desk().holder(forToken: token, caller: caller)
+            return try await room().pickup(serial: q.serial, holderKey: holder.key, holderMasked: holder.masked,
+                printer: q.printer, caller: caller)
+        case .certVerify:
+            return try await room().verify(try p(CertVerifyParams.self).payload)
+        case .certPubkey:
+            return try room().publicKey()
+        case .auditVerify:
+            return try await room().auditVerify()
+        case .auditTail:
+            return try await room().auditTail(try p(AuditTailParams.self).n)
         }
+    }
+
+    private func room() throws -> CertificateService {
+        guard let certificates else { throw KioskError(.invalidState, "certificate printing is not set up on this kioskd") }
+        return certificates
     }
 
     private func desk() throws -> DeviceDesk {

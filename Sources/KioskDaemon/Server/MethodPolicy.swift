@@ -20,6 +20,18 @@ enum MethodPolicy {
             return [.kiosk, .technician, .admin]
         case .deviceTest, .simCard, .simPrinter:
             return [.technician, .admin]
+        case .certSubmit:
+            return [.approval, .admin]
+        case .certGet, .certList:
+            return [.approval, .operator, .technician, .admin]
+        case .certRelease, .certReprint, .certShip, .certVoid:
+            return [.operator, .admin]
+        case .certPending, .certPickup:
+            return [.kiosk, .admin]
+        case .certVerify, .certPubkey:
+            return everyone
+        case .auditVerify, .auditTail:
+            return [.operator, .technician, .admin]
         }
     }
 

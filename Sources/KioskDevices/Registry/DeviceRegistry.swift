@@ -82,7 +82,9 @@ public final class DeviceRegistry: Sendable {
             return SimulatedReceiptPrinter(config: config, stateDir: stateDir, clock: clock, timeZone: timeZone)
         case .idcardReader:
             return SimulatedIDCardReader(id: config.id, clock: clock)
-        case .certificatePrinter, .windowDisplay, .voice, .evaluator:
+        case .certificatePrinter:
+            return SimulatedCertificatePrinter(config: config, stateDir: stateDir, clock: clock)
+        case .windowDisplay, .voice, .evaluator:
             return DriverlessDevice(
                 config: config, reason: "no simulated driver for kind \(config.kind.rawValue) yet", clock: clock)
         }
@@ -109,6 +111,11 @@ public final class DeviceRegistry: Sendable {
     /// The receipt printer `id`: `notFound`, `wrongKind`, or `unavailable` when it has no driver.
     public func receiptPrinter(_ id: String) throws(DeviceError) -> any ReceiptPrinter {
         try typed(id, .receiptPrinter)
+    }
+
+    /// The certificate printer `id`: `notFound`, `wrongKind`, or `unavailable` when it has no driver.
+    public func certificatePrinter(_ id: String) throws(DeviceError) -> any CertificatePrinting {
+        try typed(id, .certificatePrinter)
     }
 
     /// The ID card reader `id`: `notFound`, `wrongKind`, or `unavailable` when it has no driver.

@@ -1,0 +1,171 @@
+import Crypto
+import Foundation
+import KioskCertificates
+import KioskCore
+import KioskDevices
+import KioskStore
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Renders and prints certificates after their order is committed, and picks up where it left
+/// off after a restart.
+///
+/// Exactly once: before a job goes to a printer, a `PrintAttempt` is committed and the job is
+/// named after it. After a crash, an open attempt is looked up at its printer by that name: a
+/// job found is followed, not resubmitted; only an attempt whose job never reached the printer
+/// is submitted (under the same name).
+final class CertificatePipeline: Service, Sendable {
+    let config: HallConfig
+    let store: any Store
+    let clock: any HallClock
+    let templates: [String: CertificateTemplate]
+    let pdfDirectory: String
+    let registry: DeviceRegistry?
+    let logger: Logger
+    /// How often a job at a printer is asked about.
+    let jobPoll: Duration
+
+    private let work: AsyncStream<String>
+    private let workIn: AsyncStream<String>.Continuation
+    /// Serialises work on one certificate (the background loop and a kiosk pickup).
+    private let busy = Mutex<Set<String>>([])
+
+    init(
+        config: HallConfig, store: any Store, clock: any HallClock, templates: [String: CertificateTemplate],
+        pdfDirectory: String, registry: DeviceRegistry?, logger: Logger, jobPoll: Duration = .milliseconds(250)
+    ) {
+        self.config = config
+        self.store = store
+        self.clock = clock
+        self.templates = templates
+        self.pdfDirectory = pdfDirectory
+        self.registry = registry
+        self.logger = logger
+        self.jobPoll = jobPoll
+        (work, workIn) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)
+    }
+
+    var settings: CertificateSettings { config.certificates.settings }
+
+    /// Something to do for `serial` (called after the commit that made it so).
+    func wake(_ serial: String) { workIn.yield(serial) }
+
+    func run() async throws {
+        // Unfinished business of a previous run: open print attempts first, then certificates
+        // that were received or rendered but not yet printed.
+        do {
+            let pending = try await store.read { r -> [String] in
+                let open = try r.openPrintAttempts().map(\.serial)
+                let waiting = try [CertificateState.received, .rendered, .printing, .held].flatMap {
+                    try r.certificates(state: $0, day: nil, limit: 10_000).map(\.serial.description)
+                }
+                var seen = Set<String>()
+                return (open + waiting).filter { seen.insert($0).inserted }
+            }
+            for serial in pending { wake(serial) }
+        } catch {
+            logger.error("certificate pipeline: cannot read unfinished work: \(error)")
+        }
+        await cancelWhenGracefulShutdown {
+            for await serial in self.work {
+                await self.advance(serial)
+            }
+        }
+    }
+
+    // MARK: One certificate
+
+    /// Takes `serial` as far as it can go without a person: render, then print (for `now`),
+    /// then release when no release is required.
+    func advance(_ serial: String) async {
+        guard claim(serial) else { return }
+        defer { unclaim(serial) }
+        do {
+            var c = try await load(serial)
+            if c.state == .received { c = try await render(c) }
+            if c.printMode == .now, [.rendered, .printing, .held].contains(c.state) { c = try await print(c, preferred: nil) }
+            if c.printMode == .onPickup, c.state == .rendered, !settings.requireRelease {
+                c = try await move(c, to: .ready, actor: "kioskd", note: "no release required")
+            }
+            if c.state == .printed, !settings.requireRelease {
+                c = try await move(c, to: .ready, actor: "kioskd", note: "no release required")
+            }
+        } catch {
+            logger.error("certificate \(serial): \(error)")
+        }
+    }
+
+    /// Prints an `on_pickup` certificate for the holder at the kiosk; returns it printed, or
+    /// in whatever state printing left it (held, failed).
+    func printForPickup(serial: String, printer: String?, actor: String) async throws -> Certificate {
+        while !claim(serial) { try await Task.sleep(for: .milliseconds(50)) }
+        defer { unclaim(serial) }
+        var c = try await load(serial)
+        if c.state == .ready { c = try await move(c, to: .printing, actor: actor, note: "holder at the kiosk") }
+        return try await print(c, preferred: printer)
+    }
+
+    private func claim(_ serial: String) -> Bool { busy.withLock { $0.insert(serial).inserted } }
+    private func unclaim(_ serial: String) { _ = busy.withLock { $0.remove(serial) } }
+
+    func load(_ serial: String) async throws -> Certificate {
+        try await store.read { r in try CertificateService.certificate(serial, in: r) }
+    }
+
+    func move(_ c: Certificate, to state: CertificateState, actor: String, note: String? = nil) async throws -> Certificate {
+        let now = clock.now()
+        return try await store.write { w in
+            var c = try CertificateService.certificate(c.serial.description, in: w)
+            guard c.state != state else { return c }
+            try CertificateService.move(w, &c, to: state, actor: actor, note: note, at: now)
+            return c
+        }
+    }
+
+    // MARK: Rendering
+
+    func pdfPath(_ serial: String) -> String { (pdfDirectory as NSString).appendingPathComponent(serial + ".pdf") }
+
+    /// Renders the PDF with the department's seal and the signed QR code, then records it
+    /// (render and seal application in the audit trail).
+    private func render(_ c: Certificate) async throws -> Certificate {
+        let serial = c.serial.description
+        guard let template = templates[c.type], let department = config.certificates.department(c.department),
+            let payload = c.qrPayload
+        else {
+            return try await move(c, to: .failed, actor: "kioskd", note: "template \(c.type) or department \(c.department) is no longer configured")
+        }
+        let path = pdfPath(serial)
+        let layout: CertificateLayout
+        do {
+            layout = try CertificateRenderer.shared.render(
+                template: template, fields: c.fields, sealImage: department.seal, qrPayload: payload, to: path)
+        } catch {
+            logger.error("certificate \(serial) cannot be rendered: \(error)")
+            return try await move(c, to: .failed, actor: "kioskd", note: "rendering failed: \(error)")
+        }
+        let pdfDigest = Self.sha256(file: path)
+        let sealDigest = Self.sha256(file: department.seal)
+        let now = clock.now()
+        let overflowing = layout.overflowing
+        return try await store.write { w in
+            var c = try CertificateService.certificate(serial, in: w)
+            guard c.state == .received else { return c }
+            try CertificateService.move(w, &c, to: .rendered, actor: "kioskd", at: now)
+            try AuditTrail.append(w, at: now, .render, subject: serial, actor: "kioskd", details: [
+                "template": .string(template.id), "pdf": .string(pdfDigest),
+                "overflowing": .array(overflowing.map { .string($0.key) }),
+            ])
+            try AuditTrail.append(w, at: now, .seal, subject: serial, actor: AuditTrail.actor("approval", c.approvedBy), details: [
+                "department": .string(department.id), "sealImage": .string(sealDigest), "approvedBy": .string(c.approvedBy.id),
+            ])
+            return c
+        }
+    }
+
+    static func sha256(file: String) -> String {
+        guard let data = FileManager.default.contents(atPath: file) else { return "" }
+        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}
