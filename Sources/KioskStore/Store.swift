@@ -91,6 +91,8 @@ public protocol StoreReader {
     func auditEntries(after seq: Int64, limit: Int) throws -> [AuditRecord]
     /// The last audit entry, nil when the chain is empty.
     func lastAuditEntry() throws -> AuditRecord?
+    /// The last audit entry written before `atMilliseconds` (a day's closing head).
+    func lastAuditEntry(before atMilliseconds: Int64) throws -> AuditRecord?
 }
 
 /// Writes, inside the one transaction of `Store.write`.

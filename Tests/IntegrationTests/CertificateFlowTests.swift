@@ -151,6 +151,10 @@ import Testing
         #expect(audit["ok"] == .bool(true))
         let actions = try room.call("audit.tail", ["n": 50]).arrayValue?.compactMap { $0["action"]?.stringValue }
         #expect(actions == ["order", "render", "seal", "print_attempt", "print_result", "release", "pickup_refused", "pickup"])
+        // The day's report carries the chain's head, to be witnessed outside kioskd.
+        let stats = try daemon.client(role: "display").call("stats.day")
+        #expect(stats["auditHead"]?["seq"] == audit["head"]?["seq"])
+        #expect(stats["auditHead"]?["hash"] == audit["head"]?["hash"])
         #expect(!daemon.log().contains(Self.holderID))
     }
 

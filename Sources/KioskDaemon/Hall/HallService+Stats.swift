@@ -27,14 +27,24 @@ extension HallService {
         public var windows: [StatsLine]
         public var total: StatsLine
         public var badReviews: [EvaluationView]
+        /// The certificate audit chain's head at the end of the day (so far, for today): printed
+        /// in the daily report, it can be witnessed outside kioskd and checked later.
+        public var auditHead: AuditHeadView
+    }
+
+    public struct AuditHeadView: Codable, Sendable {
+        public var seq: Int64
+        public var hash: String
     }
 
     public func stats(date: String?) async throws -> StatsView {
         let config = self.config
         let day = try date.map(Self.parseDay) ?? today
-        let stats = try await store.read { r in
-            DayStats.compute(day: day, tickets: try r.tickets(day: day), evaluations: try r.evaluations(day: day),
-                categoryOrder: config.categories.map(\.id), windowOrder: config.windows.map(\.id))
+        let end = Int64((config.calendar.nextDayStart(after: config.calendar.start(of: day)).timeIntervalSince1970 * 1000).rounded())
+        let (stats, head) = try await store.read { r in
+            (DayStats.compute(day: day, tickets: try r.tickets(day: day), evaluations: try r.evaluations(day: day),
+                categoryOrder: config.categories.map(\.id), windowOrder: config.windows.map(\.id)),
+             try r.lastAuditEntry(before: end))
         }
         func line(_ l: DayStats.Line, name: String?) -> StatsLine {
             StatsLine(key: l.key, name: name, issued: l.issued, served: l.served, noShows: l.noShows, cancelled: l.cancelled,
@@ -47,6 +57,7 @@ extension HallService {
             categories: stats.categories.map { line($0, name: config.category($0.key)?.name) },
             windows: stats.windows.map { line($0, name: config.window($0.key)?.name) },
             total: line(stats.total, name: nil),
-            badReviews: stats.badReviews.map { EvaluationView($0, timeZone: config.daemon.timeZone) })
+            badReviews: stats.badReviews.map { EvaluationView($0, timeZone: config.daemon.timeZone) },
+            auditHead: AuditHeadView(seq: head?.seq ?? 0, hash: head?.hash ?? String(repeating: "0", count: 64)))
     }
 }

@@ -240,6 +240,11 @@ struct SQLiteAccess: StoreWriter {
         try Row.fetchOne(try statement("SELECT * FROM audit ORDER BY seq DESC LIMIT 1")).map(AuditRow.decode)
     }
 
+    func lastAuditEntry(before atMilliseconds: Int64) throws -> AuditRecord? {
+        try Row.fetchOne(try statement("SELECT * FROM audit WHERE at_ms < ? ORDER BY seq DESC LIMIT 1"), arguments: [atMilliseconds])
+            .map(AuditRow.decode)
+    }
+
     // MARK: writes
 
     func nextSequence(day: HallDay, category: String) throws -> Int {
