@@ -69,13 +69,13 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         .executableTarget(name: "kioskctl", dependencies: [
-            "KioskClient", "KioskProtocol", "KioskConfig",
+            "KioskClient", "KioskProtocol", "KioskConfig", "KioskCertificates",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),
         // USB/udev diagnostics as JSON lines; the hotplug and USB tests run it under umockdev.
         .executableTarget(name: "kiosk-devtool", dependencies: ["KioskDevices"], path: "Sources/kiosk-devtool", swiftSettings: strict),
         .executableTarget(name: "kiosk-bench", dependencies: [
-            "KioskClient", "KioskProtocol", "KioskCore", "KioskStore", "KioskTestSupport",
+            "KioskClient", "KioskProtocol", "KioskCore", "KioskStore", "KioskTestSupport", "KioskCertificates",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/kiosk-bench", swiftSettings: strict),

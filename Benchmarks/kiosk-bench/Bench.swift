@@ -14,7 +14,8 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "kiosk-bench",
         abstract: "Benchmarks kioskd: take latency, read throughput, event fan-out, memory, start time.")
 
-    @Option(help: "Which: all, commit, take, reads, events, memory, startup, store, idcard, print.") var only = "all"
+    @Option(help: "Which: all, commit, take, reads, events, memory, startup, store, idcard, print, render.") var only = "all"
+    @Option(help: "The repository's Config folder (certificate templates for `render`).") var configDir = "Config"
     @Option(help: "queue.take round trips to time.") var takes = 2000
     @Option(help: "Seconds of read load.") var readSeconds = 5.0
     @Option(help: "Tickets for the memory check.") var memoryTickets = 100_000
@@ -32,6 +33,7 @@ struct Bench: ParsableCommand {
         if want("startup") { try startup() }
         if want("idcard") { try idcardRead() }
         if want("print") { try printAfterCommit() }
+        if want("render") { try certificateRendering() }
         if only == "store" { try storeReads() }
     }
 
