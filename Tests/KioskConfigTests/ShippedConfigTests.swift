@@ -31,7 +31,9 @@ import KioskCore
         #expect(config.window("P1") == Window(id: "P1", name: "预审窗口", serves: ["D"], prereview: true))
 
         #expect(config.access.rules[.kiosk] == AccessTable.Rule(users: ["kiosk"], groups: []))
-        #expect(config.devices.map(\.id) == ["printer0", "idreader0"])
+        #expect(config.devices.map(\.id) == ["printer0", "idreader0", "certprinter0"])
+        #expect(config.certificates.settings.printers == ["certprinter0"])
+        #expect(config.certificates.department("health")?.maySeal("public-health-license") == true)
         #expect(config.devices[1] == DeviceConfig(id: "idreader0", kind: .idcardReader, transport: .simulated))
         // The demo's 80 mm printer prints the shipped wide layout, the number first.
         var printer = config.devices[0]
