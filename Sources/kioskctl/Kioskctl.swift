@@ -11,11 +11,13 @@ struct Kioskctl: ParsableCommand {
             Every command talks to kioskd over its Unix socket (--socket, or $KIOSKD_SOCKET, else \
             /run/kioskd/kioskd.sock) and prints readable text; add --json for the daemon's raw result.
 
-            Tickets can be named by id (17) or by today's number (A001).
+            Tickets can be named by id (17) or by today's number (A001); certificates by serial.
 
             Exit status: 0 done; 1 kioskd could not be reached; 2 kioskd refused the request (the \
             reason is printed in parentheses, e.g. "(not_found)") or what was asked failed; 64 the \
-            command line itself is wrong.
+            command line itself is wrong. The checks exit 1 when what they check fails: doctor, \
+            cert verify (an invalid certificate), audit verify (a broken chain); cert preview, which \
+            renders on this machine without kioskd, exits 1 when it cannot.
             """,
         groupedSubcommands: [
             CommandGroup(name: "Daemon", subcommands: [
@@ -33,5 +35,6 @@ struct Kioskctl: ParsableCommand {
             CommandGroup(name: "Devices", subcommands: [
                 DevicesCommand.self, DeviceCommand.self, IDCardCommand.self, SimCommand.self,
             ]),
+            CommandGroup(name: "Certificates", subcommands: [CertCommand.self, AuditCommand.self]),
         ])
 }

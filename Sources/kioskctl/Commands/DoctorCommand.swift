@@ -17,8 +17,7 @@ struct DoctorCommand: ParsableCommand {
             Exit status 0 when nothing failed, 1 otherwise (warnings do not fail).
             """)
 
-    @Option(name: .long, help: ArgumentHelp(
-        "kioskd's configuration (default: $KIOSKD_CONFIG, else /etc/kioskd/kioskd.toml).", valueName: "path"))
+    @Option(name: .long, help: ConfigFile.help)
     var config: String?
 
     @Option(name: .long, help: ArgumentHelp("The socket; default: the config's daemon.socket.", valueName: "path"))
@@ -41,7 +40,7 @@ struct DoctorCommand: ParsableCommand {
         }
 
         // 1. Configuration: the same loader the daemon uses.
-        let configPath = config ?? ProcessInfo.processInfo.environment["KIOSKD_CONFIG"] ?? "/etc/kioskd/kioskd.toml"
+        let configPath = ConfigFile.path(config)
         var hall: HallConfig?
         do {
             let c = try ConfigLoader.load(path: configPath)

@@ -73,6 +73,19 @@ enum Check {
     }
 }
 
+/// Where the commands that read kioskd's configuration themselves (`doctor`, `cert preview`) find it.
+enum ConfigFile {
+    static let defaultPath = "/etc/kioskd/kioskd.toml"
+
+    static let help = ArgumentHelp(
+        "kioskd's configuration (default: $KIOSKD_CONFIG, else \(defaultPath)).", valueName: "path")
+
+    /// `--config`, else $KIOSKD_CONFIG, else /etc/kioskd/kioskd.toml.
+    static func path(_ given: String?) -> String {
+        given ?? ProcessInfo.processInfo.environment["KIOSKD_CONFIG"] ?? defaultPath
+    }
+}
+
 extension ArgumentHelp {
     static let ticket = ArgumentHelp("The ticket: its id (17) or today's number (A001).", valueName: "ticket")
     static let window = ArgumentHelp("The window's id, as in `kioskctl windows`.", valueName: "window")
