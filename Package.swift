@@ -64,7 +64,7 @@ let package = Package(
         .target(name: "KioskClient", dependencies: ["KioskProtocol"], swiftSettings: strict),
 
         .executableTarget(name: "kioskd", dependencies: [
-            "KioskDaemon", "KioskConfig",
+            "KioskDaemon", "KioskConfig", "KioskCertificates",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: strict),

@@ -61,10 +61,13 @@ final class Daemon {
     }
 
     /// Starts kioskd and returns once `daemon.status` answers.
-    func launch() throws {
+    func launch(environment: [String: String] = [:]) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("kioskd")
         p.arguments = ["--config", config]
+        if !environment.isEmpty {
+            p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        }
         try p.run()
         process = p
         while true {

@@ -1,6 +1,9 @@
 import Dispatch
 import Foundation
 import KioskCertificates
+import KioskClient
+import KioskProtocol
+import KioskTestSupport
 import Synchronization
 
 /// Certificate rendering: an A4 certificate with a dozen CJK fields, the seal and the signed QR
@@ -50,5 +53,62 @@ extension Bench {
         let seconds = ms(since: t0) / 1000
         say(String(format: "render throughput on %d cores: %.1f certificates/s (%d renders, %d failed)",
             cores, Double(total) / seconds, total, failures.load(ordering: .relaxed)))
+    }
+}
+
+/// Order accepted to CUPS job created, through the release daemon and a private cupsd with an
+/// ippeveprinter printer (`scripts/testbed/private-cups`): the time from sending `cert.submit`
+/// to the moment `cert.get` shows the print attempt's CUPS job id (polled every 2 ms, so the
+/// figure is at most 2 ms late). Covers the commit, rendering, the attempt's commit and CUPS's
+/// Create-Job + Send-Document.
+extension Bench {
+    func certificateToCUPS() throws {
+        let cups = try PrivateCUPS(printers: ["P1"])
+        defer { cups.stop() }
+        let certs = URL(fileURLWithPath: configDir).appendingPathComponent("certificates").standardizedFileURL.path
+        let d = try Daemon(devices: """
+            [[devices]]
+            id = "p1"
+            kind = "certificate-printer"
+            transport = "cups"
+            queue = "P1"
+            [certificates]
+            templates = "\(certs)"
+            printers = ["p1"]
+            require_release = false
+            [[departments]]
+            id = "health"
+            name = "区卫生健康委员会"
+            seal = "\(certs)/seals/health.png"
+            types = ["public-health-license"]
+            """)
+        try d.launch(environment: ["CUPS_SERVER": cups.socketPath])
+        let approval = try KioskClient(socketPath: d.socket)
+        let watcher = try KioskClient(socketPath: d.socket)
+        var samples: [Double] = []
+        for i in 0..<(30 + 3) {
+            let order: JSONValue = [
+                "orderId": .string("BENCH-\(i)"), "type": "public-health-license",
+                "holder": ["name": "张三", "idNumber": "500107198001011233"],
+                "fields": [
+                    "unitName": "重庆星光大酒店有限公司", "legalRepresentative": "张三", "address": "重庆市九龙坡区杨家坪正街1号",
+                    "licensedItems": "住宿业（宾馆）", "licenseNumber": .string("渝九卫公字〔2026〕第\(1000 + i)号"),
+                    "validFrom": "2026年11月21日", "validTo": "2030年11月20日",
+                ],
+                "department": "health", "acceptedBy": ["id": "a01", "name": "李受理"], "approvedBy": ["id": "b02", "name": "王审批"],
+            ]
+            let t0 = DispatchTime.now()
+            let serial = try approval.call("cert.submit", order)["serial"]!.stringValue!
+            var created: Double?
+            while created == nil {
+                let c = try watcher.call("cert.get", ["serial": .string(serial)])
+                if c["printAttempts"]?.arrayValue?.first?["job"] != nil { created = ms(since: t0) } else { usleep(2000) }
+            }
+            if i >= 3 { samples.append(created!) }
+            // One at a time: wait for the printer before the next order.
+            while try watcher.call("cert.get", ["serial": .string(serial)])["state"] != .string("ready") { usleep(20_000) }
+        }
+        let p = Percentiles(samples)
+        say(String(format: "cert.submit → CUPS job created (%d orders): p50 %.1f ms, p99 %.1f ms", samples.count, p.p50, p.p99))
     }
 }

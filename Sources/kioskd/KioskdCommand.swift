@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KioskCertificates
 import KioskConfig
 import KioskCore
 import KioskDaemon
@@ -31,6 +32,7 @@ struct KioskdCommand: AsyncParsableCommand {
         let hallConfig: HallConfig
         do {
             hallConfig = try ConfigLoader.load(path: path)
+            _ = try CertificateSetup.templates(for: hallConfig)
         } catch {
             FileHandle.standardError.write(Data("kioskd: configuration error: \(error)\n".utf8))
             throw ExitCode(78)  // EX_CONFIG: systemd does not restart-loop on it (RestartPreventExitStatus)

@@ -227,4 +227,81 @@ import Testing
         #expect(audit["firstBad"]?["seq"] == .int(3))
         #expect(audit["firstBad"]?["problem"] == .string("changed"))
     }
+
+    @Test func anOnPickupCertificateIsPrintedOnlyWhenTheHolderIsAtTheKiosk() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("kioskd-certs-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let daemon = try Self.daemon(output: output)
+        try daemon.start()
+        var order = Self.order("SP-2026-0100").objectValue!
+        order["printMode"] = "on_pickup"
+        let serial = try #require(try daemon.client(role: "approval").call("cert.submit", .object(order))["serial"]?.stringValue)
+        let room = try daemon.client(role: "operator")
+        _ = try Self.wait(for: "rendered", serial: serial, on: room)
+        // Released unprinted: nothing waits in a tray.
+        #expect(try room.call("cert.release", ["serial": .string(serial), "operator": ["id": "c03", "name": "张放行"]])["state"] == .string("ready"))
+        #expect(!FileManager.default.fileExists(atPath: output + "/kioskd-\(serial)-1.pdf"))
+        let admin = try daemon.client()
+        let kiosk = try daemon.client(role: "kiosk")
+        try admin.call("sim.card", ["name": "张三", "idNumber": .string(Self.holderID)])
+        let token = try #require(try kiosk.call("idcard.read", ["timeoutSeconds": 5])["cardToken"]?.stringValue)
+        let collected = try kiosk.call("cert.pickup", ["serial": .string(serial), "cardToken": .string(token)])
+        #expect(collected["state"] == .string("picked_up"))
+        #expect(FileManager.default.fileExists(atPath: output + "/kioskd-\(serial)-1.pdf"))
+        let states = try room.call("cert.get", ["serial": .string(serial)])["history"]?.arrayValue?.compactMap { $0["state"]?.stringValue }
+        #expect(states == ["received", "rendered", "ready", "printing", "printed", "picked_up"])
+    }
+
+    @Test func aMailedCertificateShipsAndAPickupOneCannot() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("kioskd-certs-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let daemon = try Self.daemon(output: output, requireRelease: false)
+        try daemon.start()
+        var order = Self.order("SP-2026-0200").objectValue!
+        order["delivery"] = ["mode": "mail", "address": "重庆市九龙坡区杨家坪正街1号"]
+        let approval = try daemon.client(role: "approval")
+        let mailed = try #require(try approval.call("cert.submit", .object(order))["serial"]?.stringValue)
+        let pickup = try #require(try approval.call("cert.submit", Self.order("SP-2026-0201"))["serial"]?.stringValue)
+        let room = try daemon.client(role: "operator")
+        _ = try Self.wait(for: "ready", serial: mailed, on: room)
+        _ = try Self.wait(for: "ready", serial: pickup, on: room)
+        let shipped = try room.call("cert.ship", ["serial": .string(mailed), "carrier": "EMS", "trackingNumber": "1180000000001"])
+        #expect(shipped["state"] == .string("shipped"))
+        #expect(shipped["trackingNumber"] == .string("1180000000001"))
+        let wrong = rpcError { try room.call("cert.ship", ["serial": .string(pickup), "carrier": "EMS", "trackingNumber": "1"]) }
+        #expect(wrong?.reason == "invalid_state")
+        #expect(try room.call("cert.get", ["serial": .string(pickup)])["state"] == .string("ready"))
+        // A truncated or foreign payload is malformed, not a crash.
+        let payload = try #require(try room.call("cert.get", ["serial": .string(mailed)])["qrPayload"]?.stringValue)
+        let truncated = try room.call("cert.verify", ["payload": .string(String(payload.prefix(40)))])
+        #expect(truncated["valid"] == .bool(false))
+        #expect(truncated["check"] == .string("malformed"))
+        #expect(try room.call("cert.verify", ["payload": "https://example.com/x"])["check"] == .string("malformed"))
+    }
+}
+
+extension CertificateFlowTests {
+    @Test func aDepartmentSealingAMissingTemplateOrWithoutItsSealStopsTheDaemon() throws {
+        let certs = Self.repo.appendingPathComponent("Config/certificates").path
+        for (types, seal, expected) in [
+            ("[\"driving-licence\"]", "\(certs)/seals/health.png", "driving-licence"),
+            ("[\"public-health-license\"]", "\(certs)/seals/nope.png", "seal image of department health"),
+        ] {
+            let daemon = try DaemonHarness(extraConfig: """
+
+                [certificates]
+                templates = "\(certs)"
+
+                [[departments]]
+                id = "health"
+                name = "区卫生健康委员会"
+                seal = "\(seal)"
+                types = \(types)
+                """)
+            #expect(throws: HarnessError.self) { try daemon.start(timeout: 20) }
+            daemon.process?.waitUntilExit()
+            #expect(daemon.process?.terminationStatus == 78)
+            #expect(daemon.log().contains(expected), "\(daemon.log())")
+        }
+    }
 }

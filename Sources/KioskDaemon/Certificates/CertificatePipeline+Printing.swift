@@ -7,7 +7,8 @@ import KioskStore
 /// Printing on the pool of certificate printers, with failover and exactly-once jobs.
 extension CertificatePipeline {
     enum Outcome {
-        case completed
+        /// Printed; with a warning when a person should check the paper (see `CertificateJob`).
+        case completed(warning: String?)
         case failed(String)
     }
 
@@ -21,14 +22,20 @@ extension CertificatePipeline {
         let attempts = try await store.read { try $0.printAttempts(serial: serial) }
         if let open = attempts.last(where: \.isOpen) {
             switch await follow(open) {
-            case .completed: return try await printed(serial, attempt: open)
+            case .completed(let warning): return try await printed(serial, attempt: open, warning: warning)
             case .failed(let why):
                 tried.insert(open.printer)
                 reasons.append("\(open.printer): \(why)")
             }
         }
-        var pool = settings.printers
+        // The least busy printers first (jobs still open on each), in configured order among
+        // equals: a pool shares the work instead of queueing everything on its first printer.
+        let busy = Dictionary(grouping: try await store.read { try $0.openPrintAttempts() }, by: \.printer).mapValues(\.count)
+        var pool = settings.printers.enumerated().sorted { a, b in
+            (busy[a.element] ?? 0, a.offset) < (busy[b.element] ?? 0, b.offset)
+        }.map(\.element)
         if let preferred { pool = [preferred] + pool.filter { $0 != preferred } }
+        var attempted = !tried.isEmpty
         for id in pool where !tried.contains(id) {
             tried.insert(id)
             guard let printer = try? registry?.certificatePrinter(id) else {
@@ -43,16 +50,24 @@ extension CertificatePipeline {
                 reasons.append("\(id): \(health.state.rawValue), \(health.reason)")
                 continue
             }
+            attempted = true
             let attempt = try await record(serial, on: id)
             c = try await load(serial)
             switch await follow(attempt) {
-            case .completed: return try await printed(serial, attempt: attempt)
+            case .completed(let warning): return try await printed(serial, attempt: attempt, warning: warning)
             case .failed(let why): reasons.append("\(id): \(why)")
             }
         }
         let why = reasons.isEmpty ? "no certificate printer is configured" : reasons.joined(separator: "; ")
-        logger.error("certificate \(serial) could not be printed: \(why)")
         c = try await load(serial)
+        if !attempted {
+            // No printer can take a job now (all out of paper, unreachable, CUPS down): the
+            // certificate waits `held` and the pipeline tries again as printers come back.
+            guard c.state != .held else { return c }
+            logger.warning("certificate \(serial) waits for a printer: \(why)")
+            return try await move(c, to: .held, actor: "kioskd", note: "no printer available: \(why)")
+        }
+        logger.error("certificate \(serial) could not be printed: \(why)")
         guard c.state != .failed else { return c }
         return try await markFailed(serial, why)
     }
@@ -108,15 +123,17 @@ extension CertificatePipeline {
         let timeout = Duration.seconds(settings.printerTimeoutSeconds)
         while !Task.isCancelled {
             let state: CertificateJob.State
+            var warning: String?
             do {
-                state = try await printer.job(job).state
-                unreachableSince = nil
+                let j = try await printer.job(job)
+                state = j.state
+                warning = j.warning
             } catch {
                 state = .held(reason: "printer unreachable: \(error)")
             }
             switch state {
             case .completed:
-                return await finish(attempt, .completed)
+                return await finish(attempt, .completed(warning: warning))
             case .failed(let why):
                 return await finish(attempt, .failed(why))
             case .held(let why):
@@ -160,9 +177,9 @@ extension CertificatePipeline {
         var a = start
         let now = clock.now()
         switch outcome {
-        case .completed:
+        case .completed(let warning):
             a.state = .completed
-            a.reason = nil
+            a.reason = warning
         case .failed(let why):
             a.state = .failed
             a.reason = why
@@ -186,13 +203,15 @@ extension CertificatePipeline {
         return outcome
     }
 
-    private func printed(_ serial: String, attempt: PrintAttempt) async throws -> Certificate {
+    private func printed(_ serial: String, attempt: PrintAttempt, warning: String?) async throws -> Certificate {
         let now = clock.now()
+        if let warning { logger.warning("certificate \(serial) on \(attempt.printer): \(warning)") }
         return try await store.write { w in
             var c = try CertificateService.certificate(serial, in: w)
             c.printer = attempt.printer
             if c.state == .held { try CertificateService.move(w, &c, to: .printing, actor: "kioskd", at: now) }
-            try CertificateService.move(w, &c, to: .printed, actor: "kioskd", note: "on \(attempt.printer)", at: now)
+            let note = "on \(attempt.printer)" + (warning.map { "; \($0)" } ?? "")
+            try CertificateService.move(w, &c, to: .printed, actor: "kioskd", note: note, at: now)
             return c
         }
     }

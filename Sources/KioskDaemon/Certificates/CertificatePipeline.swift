@@ -25,6 +25,8 @@ final class CertificatePipeline: Service, Sendable {
     let logger: Logger
     /// How often a job at a printer is asked about.
     let jobPoll: Duration
+    /// How often certificates waiting for a printer are tried again.
+    let retryInterval: Duration
 
     private let work: AsyncStream<String>
     private let workIn: AsyncStream<String>.Continuation
@@ -33,7 +35,8 @@ final class CertificatePipeline: Service, Sendable {
 
     init(
         config: HallConfig, store: any Store, clock: any HallClock, templates: [String: CertificateTemplate],
-        pdfDirectory: String, registry: DeviceRegistry?, logger: Logger, jobPoll: Duration = .milliseconds(250)
+        pdfDirectory: String, registry: DeviceRegistry?, logger: Logger, jobPoll: Duration = .milliseconds(250),
+        retryInterval: Duration = .seconds(3)
     ) {
         self.config = config
         self.store = store
@@ -43,6 +46,7 @@ final class CertificatePipeline: Service, Sendable {
         self.registry = registry
         self.logger = logger
         self.jobPoll = jobPoll
+        self.retryInterval = retryInterval
         (work, workIn) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)
     }
 
@@ -68,9 +72,33 @@ final class CertificatePipeline: Service, Sendable {
             logger.error("certificate pipeline: cannot read unfinished work: \(error)")
         }
         await cancelWhenGracefulShutdown {
-            for await serial in self.work {
-                await self.advance(serial)
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    // Each certificate on its own task: a long job on one printer never holds
+                    // up the others (claims keep two tasks off one certificate).
+                    await withTaskGroup(of: Void.self) { jobs in
+                        for await serial in self.work {
+                            jobs.addTask { await self.advance(serial) }
+                        }
+                    }
+                }
+                group.addTask { await self.retryWaiting() }
+                await group.waitForAll()
             }
+        }
+    }
+
+    /// Certificates `held` with no job at a printer (no printer could take them) are tried
+    /// again every `retryInterval`, so they print as soon as a printer is back.
+    private func retryWaiting() async {
+        while !Task.isCancelled {
+            try? await Task.sleep(for: retryInterval)
+            guard let waiting = try? await store.read({ r -> [String] in
+                let open = Set(try r.openPrintAttempts().map(\.serial))
+                return try r.certificates(state: .held, day: nil, limit: 1_000)
+                    .filter { $0.printMode == .now && !open.contains($0.serial.description) }.map(\.serial.description)
+            }) else { continue }
+            for serial in waiting { wake(serial) }
         }
     }
 

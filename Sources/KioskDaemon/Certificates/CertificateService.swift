@@ -32,11 +32,7 @@ final class CertificateService: Sendable {
         self.clock = clock
         self.persons = persons
         self.logger = logger
-        var templates: [String: CertificateTemplate] = [:]
-        let folder = config.certificates.settings.templates
-        if FileManager.default.fileExists(atPath: folder) {
-            for t in try TemplateLoader.loadFolder(folder) { templates[t.id] = t }
-        }
+        let templates = try CertificateSetup.templates(for: config)
         self.templates = templates
         do {
             signer = try PayloadSigner.loadOrCreate(stateDir: config.daemon.stateDir)

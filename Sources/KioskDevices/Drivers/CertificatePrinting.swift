@@ -37,10 +37,14 @@ public struct CertificateJob: Sendable, Equatable {
     public var id: Int
     public var name: String?
     public var state: State
+    /// Something a person should check although the printer reports the job done (a printer
+    /// restarted mid-job may not have printed it): the release step is where it is checked.
+    public var warning: String?
 
-    public init(id: Int, name: String?, state: State) {
+    public init(id: Int, name: String?, state: State, warning: String? = nil) {
         self.id = id
         self.name = name
         self.state = state
+        self.warning = warning
     }
 }

@@ -21,7 +21,8 @@ public enum DeviceConflicts {
         var nodeOwner: [String: String] = [:]  // canonical node path → first entry id
         var usbOwner: [String: (id: String, whole: Bool)] = [:]  // "usb:bus-dev" → first entry
         var refused: [String: String] = [:]
-        for config in configs where config.transport != .simulated {
+        // Only local device nodes: CUPS queues share their server's socket by design.
+        for config in configs where [.serial, .usb, .file].contains(config.transport) {
             var paths: Set<String> = []
             var usb: Set<String> = []
             if let path = config.path, let real = resolve(path) { paths.insert(real) }

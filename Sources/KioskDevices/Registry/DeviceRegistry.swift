@@ -161,6 +161,12 @@ public final class DeviceRegistry: Sendable {
                 do { text += "; SAM ID " + (try await sam.samID()) } catch { text += "; SAM ID unreadable: \(error)" }
             }
             message = text
+        case let printer as any CertificatePrinting:
+            // No test page: certificate printers hold numbered security paper. Their state is
+            // asked afresh (queue, paper, reachability).
+            let health = await printer.refreshHealth()
+            passed = health.state.isUsable
+            message = health.description
         default:
             passed = false
             message = device.health.description

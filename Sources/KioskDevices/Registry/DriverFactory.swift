@@ -24,6 +24,10 @@ enum DriverFactory {
                 clock: clock, open: open)
             reader.startWatching()
             return reader
+        case (.certificatePrinter, .cups):
+            let printer = try? CertificatePrinter(config: config, clock: clock)
+            printer?.startPolling(every: .seconds(5))
+            return printer
         default:
             return nil
         }

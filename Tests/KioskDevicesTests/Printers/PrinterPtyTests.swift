@@ -187,10 +187,9 @@ struct PrinterPtyTests {
         let oneWay = PrinterProfile(name: "one-way", paperWidthDots: 384, bidirectional: false)
         let printer = Self.printer(fake, profile: oneWay, options: .init(writeTimeout: .seconds(10)))
         fake.setDraining(false)
-        Task {
-            try await Task.sleep(for: .milliseconds(300))
-            fake.hangUp()
-        }
+        // The cable is pulled from a plain thread: a task could wait behind tests that keep the
+        // cooperative pool's few threads busy.
+        DispatchQueue.global().asyncAfter(deadline: .now() + 0.3) { fake.hangUp() }
         var failure: DeviceError?
         let started = ContinuousClock.now
         for _ in 0..<2000 {
