@@ -155,6 +155,11 @@ import Testing
         let stats = try daemon.client(role: "display").call("stats.day")
         #expect(stats["auditHead"]?["seq"] == audit["head"]?["seq"])
         #expect(stats["auditHead"]?["hash"] == audit["head"]?["hash"])
+        // A head witnessed earlier must still be in the chain: a forged one is caught.
+        let witnessed = try #require(stats["auditHead"])
+        #expect(try room.call("audit.verify", ["anchors": [witnessed]])["ok"] == .bool(true))
+        let fakeHead: JSONValue = ["seq": witnessed["seq"]!, "hash": .string(String(repeating: "ab", count: 32))]
+        #expect(try room.call("audit.verify", ["anchors": [fakeHead]])["ok"] == .bool(false))
         #expect(!daemon.log().contains(Self.holderID))
     }
 

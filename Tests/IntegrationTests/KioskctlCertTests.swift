@@ -1,6 +1,7 @@
 import Foundation
 import KioskClient
 import KioskProtocol
+import KioskTestSupport
 import Testing
 
 /// `kioskctl cert …` and `kioskctl audit …` against a real kioskd with certificates configured
@@ -237,35 +238,9 @@ private struct CertHall {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw HarnessError("no \(executable.path): build it first (swift build --product \(executable.lastPathComponent))")
         }
-        let dir = FileManager.default.temporaryDirectory
-        let id = UUID().uuidString
-        let input = dir.appendingPathComponent("kioskctl-\(id).in")
-        let out = dir.appendingPathComponent("kioskctl-\(id).out"), err = dir.appendingPathComponent("kioskctl-\(id).err")
-        _ = FileManager.default.createFile(atPath: input.path, contents: Data((stdin ?? "").utf8))
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        defer {
-            for url in [input, out, err] { try? FileManager.default.removeItem(at: url) }
-        }
-        let p = Process()
-        p.executableURL = executable
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env["KIOSKD_SOCKET"] = nil
-        env["KIOSKD_CONFIG"] = nil
-        env.merge(environment) { $1 }
-        p.environment = env
-        let inHandle = try FileHandle(forReadingFrom: input)
-        let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
-        p.standardInput = stdin == nil ? FileHandle.nullDevice : inHandle
-        p.standardOutput = outHandle
-        p.standardError = errHandle
-        try p.run()
-        p.waitUntilExit()
-        for h in [inHandle, outHandle, errHandle] { try? h.close() }
-        return Result(status: p.terminationStatus,
-            stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        let r = try ToolRun.run(
+            executable.path, args, stdin: stdin, environment: environment, removing: ["KIOSKD_SOCKET", "KIOSKD_CONFIG"])
+        return Result(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 }
 

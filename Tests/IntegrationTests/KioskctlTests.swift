@@ -1,6 +1,7 @@
 import Foundation
 import KioskClient
 import KioskProtocol
+import KioskTestSupport
 import Testing
 
 /// kioskctl against a real kioskd (DaemonHarness: both binaries from the build folder these tests
@@ -213,33 +214,8 @@ private struct KioskctlHall {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw HarnessError("no \(executable.path): build it first (swift build --product \(executable.lastPathComponent))")
         }
-        let dir = FileManager.default.temporaryDirectory
-        let id = UUID().uuidString
-        let out = dir.appendingPathComponent("kioskctl-\(id).out"), err = dir.appendingPathComponent("kioskctl-\(id).err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        defer {
-            try? FileManager.default.removeItem(at: out)
-            try? FileManager.default.removeItem(at: err)
-        }
-        let p = Process()
-        p.executableURL = executable
-        p.arguments = args
-        var env = ProcessInfo.processInfo.environment
-        env["KIOSKD_SOCKET"] = nil
-        env.merge(environment) { $1 }
-        p.environment = env
-        let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
-        p.standardOutput = outHandle
-        p.standardError = errHandle
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        try? outHandle.close()
-        try? errHandle.close()
-        return Result(status: p.terminationStatus,
-            stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",
-            stderr: (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+        let r = try ToolRun.run(executable.path, args, environment: environment, removing: ["KIOSKD_SOCKET"])
+        return Result(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 }
 

@@ -160,8 +160,9 @@ final class CertificateService: Sendable {
 
     // MARK: Audit
 
-    func auditVerify() async throws -> JSONValue {
-        let v = try await store.read { r in try AuditTrail.verify(r) }
+    func auditVerify(anchors: [AuditVerifyParams.Head] = []) async throws -> JSONValue {
+        let heads = anchors.map { AuditHead(seq: $0.seq, hash: $0.hash) }
+        let v = try await store.read { r in try AuditTrail.verify(r, anchors: heads) }
         var o: [String: JSONValue] = ["ok": .bool(v.ok), "entries": .int(Int64(v.entries)),
             "head": ["seq": .int(v.head.seq), "hash": .string(v.head.hash)]]
         if let bad = v.firstBad { o["firstBad"] = ["seq": .int(bad.seq), "problem": .string(bad.problem.rawValue)] }

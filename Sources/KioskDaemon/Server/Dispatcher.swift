@@ -169,7 +169,7 @@ struct Dispatcher: Sendable {
         case .certPubkey:
             return try room().publicKey()
         case .auditVerify:
-            return try await room().auditVerify()
+            return try await room().auditVerify(anchors: try p(AuditVerifyParams.self).anchors ?? [])
         case .auditTail:
             return try await room().auditTail(try p(AuditTailParams.self).n)
         }

@@ -162,6 +162,21 @@ public struct CertVerifyParams: Codable, Sendable {
     public init(payload: String) { self.payload = payload }
 }
 
+/// `audit.verify`: heads witnessed elsewhere (the `auditHead` of earlier daily reports), which
+/// the chain must still contain: they catch a rewritten tail, which the hashes alone cannot.
+public struct AuditVerifyParams: Codable, Sendable {
+    public struct Head: Codable, Sendable {
+        public var seq: Int64
+        public var hash: String
+        public init(seq: Int64, hash: String) {
+            self.seq = seq
+            self.hash = hash
+        }
+    }
+    public var anchors: [Head]?
+    public init(anchors: [Head]? = nil) { self.anchors = anchors }
+}
+
 /// `audit.tail`: the last `n` entries (default 20, at most 1,000).
 public struct AuditTailParams: Codable, Sendable {
     public var n: Int?

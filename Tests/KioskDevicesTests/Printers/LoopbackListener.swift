@@ -56,7 +56,9 @@ final class LoopbackListener: Sendable {
 
     /// Drops every open connection from the printer's side (an idle timeout on a network printer).
     func dropConnections() {
-        for c in inner.withLock({ $0.open }) { shutdown(c, Int32(SHUT_RDWR)) }
+        // Under the lock: a connection's thread closes its descriptor under the same lock, so a
+        // number shut down here is never one already closed and reused by someone else.
+        inner.withLock { i in for c in i.open { shutdown(c, Int32(SHUT_RDWR)) } }
         let deadline = ContinuousClock.now + .seconds(2)
         while ContinuousClock.now < deadline, inner.withLock({ !$0.open.isEmpty }) { usleep(1000) }
     }
@@ -96,10 +98,10 @@ final class LoopbackListener: Sendable {
             }
             if !replies.isEmpty { _ = send(c, replies, replies.count, Int32(MSG_NOSIGNAL)) }
         }
-        Glibc.close(c)
         inner.withLock { i in
             i.closed += 1
             i.open.removeAll { $0 == c }
+            Glibc.close(c)
         }
     }
 }
