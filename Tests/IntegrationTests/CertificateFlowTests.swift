@@ -286,6 +286,50 @@ import Testing
 }
 
 extension CertificateFlowTests {
+    @Test func theHolderCanCollectWithThePickupCodeAndGuessingLocksIt() throws {
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("kioskd-certs-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        let daemon = try Self.daemon(output: output, requireRelease: false)
+        try daemon.start()
+        let approval = try daemon.client(role: "approval")
+        let first = try approval.call("cert.submit", Self.order("SP-2026-0300"))
+        let code = try #require(first["pickupCode"]?.stringValue)
+        #expect(code.count == 8 && code.allSatisfy(\.isNumber))
+        #expect(try approval.call("cert.submit", Self.order("SP-2026-0300"))["pickupCode"] == .string(code))  // same on a retry
+        let other = try approval.call("cert.submit", Self.order("SP-2026-0301"))
+        #expect(other["pickupCode"] != first["pickupCode"])
+        var mailed = Self.order("SP-2026-0302").objectValue!
+        mailed["delivery"] = ["mode": "mail", "address": "重庆市九龙坡区杨家坪正街1号"]
+        #expect(try approval.call("cert.submit", .object(mailed))["pickupCode"] == nil)
+
+        let serial = try #require(first["serial"]?.stringValue)
+        let otherSerial = try #require(other["serial"]?.stringValue)
+        let room = try daemon.client(role: "operator")
+        _ = try Self.wait(for: "ready", serial: serial, on: room)
+        _ = try Self.wait(for: "ready", serial: otherSerial, on: room)
+        let kiosk = try daemon.client(role: "kiosk")
+        // The right code collects it.
+        let collected = try kiosk.call("cert.pickup", ["serial": .string(otherSerial), "pickupCode": other["pickupCode"]!])
+        #expect(collected["state"] == .string("picked_up"))
+        // Guessing: each wrong code is refused and recorded; after five, not even the right one.
+        let wrong = code == "00000000" ? "11111111" : "00000000"
+        for _ in 0..<5 {
+            let e = rpcError { try kiosk.call("cert.pickup", ["serial": .string(serial), "pickupCode": .string(wrong)]) }
+            #expect(e?.reason == "forbidden")
+        }
+        let locked = rpcError { try kiosk.call("cert.pickup", ["serial": .string(serial), "pickupCode": .string(code)]) }
+        #expect(locked?.reason == "forbidden")
+        #expect(locked?.message.contains("ID card") == true)
+        #expect(try room.call("cert.get", ["serial": .string(serial)])["state"] == .string("ready"))
+        // The holder's card still works.
+        try daemon.client().call("sim.card", ["name": "张三", "idNumber": .string(Self.holderID)])
+        let token = try #require(try kiosk.call("idcard.read", ["timeoutSeconds": 5])["cardToken"]?.stringValue)
+        #expect(try kiosk.call("cert.pickup", ["serial": .string(serial), "cardToken": .string(token)])["state"] == .string("picked_up"))
+        let refused = try room.call("audit.tail", ["n": 100]).arrayValue?.filter { $0["action"] == .string("pickup_refused") }
+        #expect(refused?.count == 5)
+        #expect(!daemon.log().contains(code))
+    }
+
     @Test func aDepartmentSealingAMissingTemplateOrWithoutItsSealStopsTheDaemon() throws {
         let certs = Self.repo.appendingPathComponent("Config/certificates").path
         for (types, seal, expected) in [

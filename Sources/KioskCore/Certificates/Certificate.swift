@@ -40,6 +40,10 @@ public struct Certificate: Sendable, Equatable {
     public var reprintOf: String?
     public var voidReason: String?
     public var updatedAt: Date
+    /// Wrong pickup codes tried so far; at `maximumPickupCodeFailures` only a card will do.
+    public var pickupCodeFailures: Int = 0
+
+    public static let maximumPickupCodeFailures = 5
 
     public init(
         serial: CertificateSerial, orderId: String, type: String, department: String, holderName: String,

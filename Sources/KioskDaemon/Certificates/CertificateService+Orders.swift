@@ -86,7 +86,10 @@ extension CertificateService {
             return (CertificateView.json(c, timeZone: tz), serial.description)
         }
         if let created { pipeline.wake(created) }
-        return view
+        guard order.delivery.mode == .pickup, var v = view.objectValue else { return view }
+        // For the approval system to pass on to the holder (SMS): collecting without a card.
+        v["pickupCode"] = .string(persons.pickupCode(order: order.orderId))
+        return .object(v)
     }
 
     /// SHA-256 over the order's canonical form (the holder by key, not by number): equal for a

@@ -21,23 +21,52 @@ extension CertificateService {
         }
     }
 
-    /// Hands `serial` to the holder behind `holderKey`. A certificate printed in advance is
-    /// picked up at once; an `on_pickup` one is printed now on the kiosk's printer and picked
-    /// up when the job completes (the answer waits for it, up to the printer timeout).
-    func pickup(serial: String, holderKey: String, holderMasked: String, printer: String?, caller: Caller) async throws -> JSONValue {
+    /// How the person at the kiosk shows the certificate is theirs.
+    enum PickupProof: Sendable {
+        /// The holder's ID card (`cardToken` from `idcard.read`).
+        case card(key: String, masked: String)
+        /// The 8-digit code given with the order.
+        case code(String)
+    }
+
+    /// Hands `serial` over to the person proving it is theirs. A certificate printed in advance
+    /// is picked up at once; an `on_pickup` one is printed now on the kiosk's printer and picked
+    /// up when the job completes (the answer waits for it). Another person's card, or a wrong
+    /// code, is refused and recorded; after five wrong codes only the holder's card will do.
+    func pickup(serial: String, proof: PickupProof, printer: String?, caller: Caller) async throws -> JSONValue {
         let now = clock.now(), tz = timeZone
-        let actor = "kiosk:\(caller.connection) \(holderMasked)"
+        let shown: String
+        switch proof {
+        case .card(_, let masked): shown = masked
+        case .code: shown = "pickup code"
+        }
+        let actor = "kiosk:\(caller.connection) \(shown)"
         let c = try await store.read { r in try Self.certificate(serial, in: r) }
-        guard c.holderKey == holderKey else {
+        let refusal: String?
+        switch proof {
+        case .card(let key, _):
+            refusal = c.holderKey == key ? nil : "the card on the reader is not the holder's"
+        case .code(let code):
+            if c.pickupCodeFailures >= Certificate.maximumPickupCodeFailures {
+                throw KioskError(.forbidden, "too many wrong pickup codes for \(serial): the holder's ID card is needed",
+                    details: ["serial": serial])
+            }
+            refusal = c.delivery.mode == .pickup && code == persons.pickupCode(order: c.orderId) ? nil : "wrong pickup code"
+        }
+        if let refusal {
             // Recorded before refusing: who tried to collect whose certificate.
             try await store.write { w in
+                var c = try Self.certificate(serial, in: w)
+                if case .code = proof {
+                    c.pickupCodeFailures += 1
+                    try w.update(c)
+                }
                 try AuditTrail.append(w, at: now, .pickupRefused, subject: serial, actor: actor,
-                    details: ["card": .string(holderMasked), "holder": .string(c.holderMasked)])
+                    details: ["proof": .string(shown), "holder": .string(c.holderMasked), "why": .string(refusal)])
                 try HallService.emit(w, EventTopic.certificatePickupRefused,
-                    CertificateView.Event(c, previous: nil, reason: "card does not match the holder"), at: now)
+                    CertificateView.Event(c, previous: nil, reason: refusal), at: now)
             }
-            throw KioskError(.forbidden, "certificate \(serial) belongs to someone else; the card on the reader does not match",
-                details: ["serial": serial])
+            throw KioskError(.forbidden, "certificate \(serial) cannot be handed over: \(refusal)", details: ["serial": serial])
         }
         guard c.state == .ready else {
             throw KioskError(.invalidState, "certificate \(serial) is \(c.state.rawValue), not ready for pickup",
@@ -51,7 +80,7 @@ extension CertificateService {
             var c = try Self.certificate(serial, in: w)
             try Self.move(w, &c, to: .pickedUp, actor: actor, at: self.clock.now())
             try AuditTrail.append(w, at: self.clock.now(), .pickup, subject: serial, actor: actor,
-                details: ["card": .string(holderMasked)])
+                details: ["proof": .string(shown)])
             return c
         }
         return CertificateView.json(picked, timeZone: tz)

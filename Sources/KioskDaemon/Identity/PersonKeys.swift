@@ -35,6 +35,16 @@ public struct PersonKeys: Sendable {
         return PersonKeys(key: key)
     }
 
+    /// The 8-digit pickup code of a print order: derived from the order id under the hall's key,
+    /// so it is never stored, a resubmitted order gets the same code back, and without the key
+    /// no code can be worked out from an order id.
+    public func pickupCode(order: String) -> String {
+        let mac = HMAC<SHA256>.authenticationCode(for: Data("pickup-code:\(order)".utf8), using: SymmetricKey(data: keyBytes))
+        let n = mac.prefix(8).reduce(UInt64(0)) { $0 << 8 | UInt64($1) } % 100_000_000
+        let digits = String(n)
+        return String(repeating: "0", count: 8 - digits.count) + digits
+    }
+
     /// The stored key for a validated ID number.
     public func key(for id: IDNumber) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("idnumber:\(id.digits)".utf8), using: SymmetricKey(data: keyBytes))

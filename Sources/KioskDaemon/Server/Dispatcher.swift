@@ -157,13 +157,16 @@ struct Dispatcher: Sendable {
             return try await room().pending(holderKey: try desk().holder(forToken: q.cardToken, caller: caller).key)
         case .certPickup:
             let q = try p(CertPickupParams.self)
-            guard let token = q.cardToken else {
-                throw RPCError.invalidParams(q.pickupCode == nil ? "params.cardToken is required"
-                    : "pickup codes are not issued by this kioskd; use params.cardToken from idcard.read")
+            let proof: CertificateService.PickupProof
+            if let token = q.cardToken {
+                let holder = try desk().holder(forToken: token, caller: caller)
+                proof = .card(key: holder.key, masked: holder.masked)
+            } else if let code = q.pickupCode {
+                proof = .code(code)
+            } else {
+                throw RPCError.invalidParams("give params.cardToken (from idcard.read) or params.pickupCode")
             }
-            let holder = try desk().holder(forToken: token, caller: caller)
-            return try await room().pickup(serial: q.serial, holderKey: holder.key, holderMasked: holder.masked,
-                printer: q.printer, caller: caller)
+            return try await room().pickup(serial: q.serial, proof: proof, printer: q.printer, caller: caller)
         case .certVerify:
             return try await room().verify(try p(CertVerifyParams.self).payload)
         case .certPubkey:

@@ -47,6 +47,15 @@ enum EvaluationRow {
 }
 
 /// Certificate ⇄ row of `certificates`. Fields are JSON with sorted keys.
+extension Certificate {
+    /// A copy changed by `body` (for the columns added after the first release).
+    fileprivate func with(_ body: (inout Certificate) -> Void) -> Certificate {
+        var c = self
+        body(&c)
+        return c
+    }
+}
+
 enum CertificateRow {
     static func decode(_ row: Row) -> Certificate? {
         guard let serial = CertificateSerial(row["serial"] as String) else { return nil }
@@ -69,6 +78,7 @@ enum CertificateRow {
             qrPayload: row["qr_payload"], printer: row["printer"], releasedBy: released, carrier: row["carrier"],
             trackingNumber: row["tracking_number"], reprintOf: row["reprint_of"], voidReason: row["void_reason"],
             updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+            .with { $0.pickupCodeFailures = row["pickup_code_failures"] }
     }
 
     static func columns(_ c: Certificate) -> [(String, (any DatabaseValueConvertible)?)] {
@@ -88,6 +98,7 @@ enum CertificateRow {
             ("released_by_id", c.releasedBy?.id), ("released_by_name", c.releasedBy?.name),
             ("carrier", c.carrier), ("tracking_number", c.trackingNumber), ("reprint_of", c.reprintOf),
             ("void_reason", c.voidReason), ("updated_at", c.updatedAt.timeIntervalSince1970),
+            ("pickup_code_failures", c.pickupCodeFailures),
         ]
     }
 }

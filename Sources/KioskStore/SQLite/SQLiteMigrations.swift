@@ -156,6 +156,11 @@ enum SQLiteMigrations {
                 );
                 """)
         }
+        m.registerMigration("v3_pickup_code_failures") { db in
+            try db.execute(sql: """
+                ALTER TABLE certificates ADD COLUMN pickup_code_failures INTEGER NOT NULL DEFAULT 0;
+                """)
+        }
         return m
     }
 }
