@@ -125,6 +125,15 @@ struct KioskctlCertTests {
             #expect(verify.status == 0, "\(verify)")
             let head = "\(chain["head"]?["seq"]?.plainText ?? "?") \(chain["head"]?["hash"]?.plainText ?? "?")"
             #expect(verify.stdout == "audit chain ok: \(entries) entries, head \(head)\n", "\(verify)")
+            // A head witnessed earlier still holds; a made-up one does not; a malformed one is a usage error.
+            let anchored = try hall.ctl("audit", "verify", "--anchor", head.replacingOccurrences(of: " ", with: ":"))
+            #expect(anchored.status == 0, "\(anchored)")
+            let seq = chain["head"]?["seq"]?.plainText ?? "1"
+            let madeUp = try hall.ctl("audit", "verify", "--anchor", "\(seq):" + String(repeating: "ab", count: 32))
+            #expect(madeUp.status == 1, "\(madeUp)")
+            let malformed = try hall.ctl("audit", "verify", "--anchor", "3:xyz")
+            #expect(malformed.status == 64, "\(malformed)")
+            #expect(malformed.stderr.contains("SEQ:HASH"), "\(malformed)")
 
             let tail = try hall.ctl("audit", "tail", "-n", "3")
             #expect(tail.status == 0, "\(tail)")

@@ -17,14 +17,32 @@ struct AuditCommand: ParsableCommand {
                 Prints "audit chain ok: N entries, head SEQ HASH" — write the head down (or compare it with \
                 the day's report) to witness the chain outside kioskd — or "audit chain BROKEN at entry SEQ: \
                 PROBLEM". Exit status 0 when the chain holds, 1 when it is broken (also with --json).
+                --anchor SEQ:HASH (repeatable) names heads witnessed earlier, such as the auditHead of                 past daily reports: the chain must still hold them, which catches a tail rewritten                 with fresh hashes.
                 """)
 
         @OptionGroup(title: "Connection and output") var connection: ConnectionOptions
 
+        @Option(name: .customLong("anchor"), help: ArgumentHelp("A witnessed head, SEQ:HASH (repeatable).", valueName: "seq:hash"))
+        var anchors: [String] = []
+
         var answerTimeout: Double? { 300 }  // the whole chain is read
 
+        func validate() throws {
+            for a in anchors where Self.head(a) == nil {
+                throw ValidationError("--anchor must be SEQ:HASH (an entry number and its 64 hex digits), not \(a)")
+            }
+        }
+
+        static func head(_ text: String) -> AuditVerifyParams.Head? {
+            let parts = text.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2, let seq = Int64(parts[0]), seq >= 0, parts[1].count == 64,
+                parts[1].allSatisfy(\.isHexDigit)
+            else { return nil }
+            return AuditVerifyParams.Head(seq: seq, hash: parts[1].lowercased())
+        }
+
         func perform(_ link: DaemonLink) throws {
-            let r = try link.call(.auditVerify)
+            let r = try link.call(.auditVerify, AuditVerifyParams(anchors: anchors.compactMap(Self.head)))
             link.show(r) { r in
                 if r["ok"]?.boolValue == true {
                     return "audit chain ok: \(r.text("entries") ?? "0") entries, head \(r.text("head.seq") ?? "0") \(r.text("head.hash") ?? "?")"
