@@ -1,6 +1,7 @@
 import Foundation
 import KioskClient
 import KioskProtocol
+import KioskTestSupport
 import Testing
 
 /// The certificate pipeline through the real daemon, on a simulated certificate printer (the
@@ -63,17 +64,9 @@ import Testing
         return last
     }
 
+    /// A tool's standard output (its errors are not wanted here).
     static func run(_ tool: String, _ args: [String]) throws -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: tool)
-        p.arguments = args
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try ToolRun.run(tool, args).stdout
     }
 
     @Test func anOrderIsPrintedReleasedAndCollectedWithTheHoldersCard() throws {

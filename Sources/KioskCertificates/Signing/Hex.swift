@@ -1,8 +1,8 @@
 import Foundation
 
 /// Lower-case hex, the form hashes and fingerprints are shown and stored in.
-enum Hex {
-    static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+public enum Hex {
+    public static func encode<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)
         var output: [UInt8] = []
         for byte in bytes {

@@ -122,6 +122,9 @@ extension CertificatePipeline {
         var unreachableSince: ContinuousClock.Instant?
         let timeout = Duration.seconds(settings.printerTimeoutSeconds)
         while !Task.isCancelled {
+            // The printer's state first: the job's state is read in its light (a job CUPS keeps
+            // "processing" on a printer out of paper is held).
+            let health = await printer.refreshHealth()
             let state: CertificateJob.State
             var warning: String?
             do {
@@ -153,8 +156,8 @@ extension CertificatePipeline {
                 }
             }
             // An unreachable printer (gone from the network, switched off) is given up on after
-            // the timeout, but only once its job is cancelled: it must never print later.
-            let health = await printer.refreshHealth()
+            // the timeout, but only once its job is cancelled: it must never print later. The
+            // clock restarts whenever the printer is seen again.
             if health.state == .absent || health.state == .fault && health.reason.contains("unreachable") {
                 let since = unreachableSince ?? ContinuousClock.now
                 unreachableSince = since
@@ -166,6 +169,8 @@ extension CertificatePipeline {
                         logger.warning("certificate \(serial): cannot cancel job \(job) on \(attempt.printer) (\(error)); waiting")
                     }
                 }
+            } else {
+                unreachableSince = nil
             }
             try? await Task.sleep(for: jobPoll)
         }
@@ -189,13 +194,11 @@ extension CertificatePipeline {
         do {
             try await store.write { w in
                 if attempt.id != nil { try w.update(attempt) }
-                var details: CanonicalJSON = ["printer": .string(attempt.printer), "job": .string(attempt.jobName),
-                    "result": .string(attempt.state.rawValue)]
-                if case .object(var o) = details, let reason = attempt.reason {
-                    o["reason"] = .string(reason)
-                    details = .object(o)
-                }
-                try AuditTrail.append(w, at: now, .printResult, subject: attempt.serial, actor: "kioskd", details: details)
+                var details: [String: CanonicalJSON] = [
+                    "printer": .string(attempt.printer), "job": .string(attempt.jobName), "result": .string(attempt.state.rawValue),
+                ]
+                if let reason = attempt.reason { details["reason"] = .string(reason) }
+                try AuditTrail.append(w, at: now, .printResult, subject: attempt.serial, actor: "kioskd", details: .object(details))
             }
         } catch {
             logger.error("certificate \(attempt.serial): cannot record the end of \(attempt.jobName): \(error)")

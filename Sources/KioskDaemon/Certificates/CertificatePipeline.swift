@@ -194,6 +194,6 @@ final class CertificatePipeline: Service, Sendable {
 
     static func sha256(file: String) -> String {
         guard let data = FileManager.default.contents(atPath: file) else { return "" }
-        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(SHA256.hash(data: data))
     }
 }

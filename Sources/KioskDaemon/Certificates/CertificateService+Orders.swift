@@ -43,7 +43,7 @@ extension CertificateService {
         let holderKey = persons.key(for: id)
         let digest = Self.orderDigest(order, holderKey: holderKey)
         let now = clock.now()
-        let issuedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        let issuedAt = Self.issueTime(now)
         let day = config.calendar.day(for: now)
         let hallCode = config.hall.code
         let signer = self.signer
@@ -63,11 +63,8 @@ extension CertificateService {
                 v["resubmitted"] = true
                 return (.object(v), nil)
             }
-            let sequence = try w.nextCertificateSequence(day: day)
-            guard let serial = CertificateSerial(hallCode: hallCode, day: day, sequence: sequence) else {
-                throw StoreError("certificate sequence \(sequence) of \(day) is out of range")
-            }
-            let payload = signer.payload(for: try QRClaims(serial: serial, type: order.type, issuedAt: issuedAt, fields: order.fields))
+            let (serial, payload) = try Self.issue(
+                w, hallCode: hallCode, day: day, type: order.type, fields: order.fields, issuedAt: issuedAt, signer: signer)
             let c = Certificate(
                 serial: serial, orderId: order.orderId, type: order.type, department: department.id,
                 holderName: order.holder.name, holderKey: holderKey, holderMasked: id.masked, fields: order.fields,
@@ -103,6 +100,6 @@ extension CertificateService {
             "delivery": ["mode": .string(o.delivery.mode.rawValue), "address": o.delivery.address.map(CanonicalJSON.string) ?? .null],
             "printMode": .string(o.printMode.rawValue),
         ]
-        return SHA256.hash(data: Data(canonical.text.utf8)).map { String(format: "%02x", $0) }.joined()
+        return Hex.encode(SHA256.hash(data: Data(canonical.text.utf8)))
     }
 }

@@ -66,7 +66,7 @@ extension CertificateService {
         let by = Self.person(p.authorizedBy)
         let requestedBy = p.requestedBy.map(Self.person)
         let now = clock.now(), tz = timeZone
-        let issuedAt = Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down))
+        let issuedAt = Self.issueTime(now)
         let day = config.calendar.day(for: now)
         let hallCode = config.hall.code
         let signer = self.signer
@@ -79,13 +79,10 @@ extension CertificateService {
                 throw KioskError(.invalidState, "certificate \(p.serial) is voided; reprint its current copy",
                     details: ["serial": p.serial, "state": old.state.rawValue])
             }
-            let sequence = try w.nextCertificateSequence(day: day)
-            guard let serial = CertificateSerial(hallCode: hallCode, day: day, sequence: sequence) else {
-                throw StoreError("certificate sequence \(sequence) of \(day) is out of range")
-            }
+            let (serial, payload) = try Self.issue(
+                w, hallCode: hallCode, day: day, type: old.type, fields: old.fields, issuedAt: issuedAt, signer: signer)
             old.voidReason = "reprinted as \(serial): \(p.reason)"
             try Self.move(w, &old, to: .voided, actor: actor, note: old.voidReason, at: now)
-            let payload = signer.payload(for: try QRClaims(serial: serial, type: old.type, issuedAt: issuedAt, fields: old.fields))
             var c = old
             c.serial = serial
             c.state = .received

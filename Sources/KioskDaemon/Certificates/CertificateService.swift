@@ -50,8 +50,6 @@ final class CertificateService: Sendable {
     var settings: CertificateSettings { config.certificates.settings }
     var timeZone: TimeZone { config.daemon.timeZone }
 
-    func pdfPath(_ serial: String) -> String { (pdfDirectory as NSString).appendingPathComponent(serial + ".pdf") }
-
     // MARK: Shared steps (inside a write)
 
     /// Moves `c` to `state` if the lifecycle allows it: history row, event, updated row.
@@ -68,6 +66,24 @@ final class CertificateService: Sendable {
         try w.append(CertificateStep(serial: c.serial.description, at: at, state: state, actor: actor, note: note))
         try HallService.emit(w, state.eventTopic, CertificateView.Event(c, previous: previous, reason: note), at: at)
     }
+
+    /// The next serial of `day` and the signed QR payload of what it will print, inside the write
+    /// that creates the certificate (an order, or a reprint). `issuedAt` is in whole seconds, as
+    /// the payload carries it.
+    static func issue(
+        _ w: any StoreWriter, hallCode: String, day: HallDay, type: String, fields: [String: String], issuedAt: Date,
+        signer: PayloadSigner
+    ) throws -> (serial: CertificateSerial, payload: String) {
+        let sequence = try w.nextCertificateSequence(day: day)
+        guard let serial = CertificateSerial(hallCode: hallCode, day: day, sequence: sequence) else {
+            throw StoreError("certificate sequence \(sequence) of \(day) is out of range")
+        }
+        let claims = try QRClaims(serial: serial, type: type, issuedAt: issuedAt, fields: fields)
+        return (serial, signer.payload(for: claims))
+    }
+
+    /// `now` cut to whole seconds: the issue time a certificate's QR payload can carry.
+    static func issueTime(_ now: Date) -> Date { Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)) }
 
     static func certificate(_ serial: String, in r: any StoreReader) throws -> Certificate {
         guard let c = try r.certificate(serial: serial) else {

@@ -27,11 +27,10 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
                 logger.error("device profiles in \(dir) not loaded: \(error)")
             }
         }
-        let real = config.devices.contains { $0.transport != .simulated && $0.transport != .cups }
         do {
             registry = try DeviceRegistry(configs: config.devices, stateDir: config.daemon.stateDir,
                 hallName: config.hall.name, timeZone: config.daemon.timeZone, clock: clock, profiles: profiles,
-                nodes: real ? UdevMonitor.scan() : [])
+                nodes: Self.hasLocalDevices(config) ? UdevMonitor.scan() : [])
         } catch {
             throw error.kioskError
         }
@@ -44,6 +43,12 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
     }
 
     var ticketPrinting: TicketPrinting? { ReceiptPrinting(registry: registry) }
+
+    /// Whether any device hangs off this machine (serial, USB, file, network), so udev is worth
+    /// asking; simulated devices and CUPS queues never show up there.
+    static func hasLocalDevices(_ config: HallConfig) -> Bool {
+        config.devices.contains { $0.transport != .simulated && $0.transport != .cups }
+    }
 
     /// Follows health changes (`device.status`) and, when real devices are configured, udev
     /// hotplug (`device.added`, `device.removed`), recording each in the event log.
@@ -59,7 +64,7 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
                 group.addTask { await self.followHealth() }
-                if self.config.devices.contains(where: { $0.transport != .simulated && $0.transport != .cups }) {
+                if Self.hasLocalDevices(self.config) {
                     group.addTask { await self.followHotplug() }
                 }
                 await group.waitForAll()

@@ -57,6 +57,7 @@ extension CertificatePrinter: CertificatePrinting {
         return (try? await resume()) != nil
     }
 
+    /// A CUPS job in the pipeline's terms.
     private func fold(_ job: CUPSJob) async -> CertificateJob {
         let state: CertificateJob.State
         var warning: String?
@@ -74,7 +75,8 @@ extension CertificatePrinter: CertificatePrinting {
             try? await cancel(jobID: job.id)
             state = .failed(reason: "the printer stopped the job: \(job.stateReasons.joined(separator: ", "))")
         case .pending, .processing, .held:
-            let health = await status().health
+            // The printer's last known state: the pipeline refreshes it before asking for the job,
+            // so one poll costs one status request, not two.
             if health.state == .fault || health.state == .absent {
                 state = .held(reason: health.reason)
             } else {

@@ -60,6 +60,16 @@ public final class SAMIDCardReader: IDCardReader {
         /// A card the watch read while no `readCard` waited, and when: memory only, dropped
         /// after `holdPlacement` or when taken.
         var held: (card: IDCard, at: ContinuousClock.Instant)?
+
+        /// The held card if it is younger than `limit`; an older one is dropped here.
+        func freshHeld(within limit: Duration) -> IDCard? {
+            guard let h = held else { return nil }
+            guard ContinuousClock.now - h.at <= limit else {
+                held = nil
+                return nil
+            }
+            return h.card
+        }
         let open: @Sendable () throws(TransportError) -> any ByteTransport
         init(open: @escaping @Sendable () throws(TransportError) -> any ByteTransport) { self.open = open }
     }
@@ -160,7 +170,7 @@ public final class SAMIDCardReader: IDCardReader {
 
     /// One look for a card (on the I/O queue). Returns whether the reader answered.
     private func watch(_ io: IOContext) -> Bool {
-        if let h = io.held, ContinuousClock.now - h.at > options.holdPlacement { io.held = nil }
+        _ = io.freshHeld(within: options.holdPlacement)  // drops a card nobody asked for in time
         do throws(DeviceError) {
             let found = try command(.findCard, io)
             guard found.status.isSuccess else { return true }  // no card (80), or a card-level refusal
@@ -186,7 +196,7 @@ public final class SAMIDCardReader: IDCardReader {
     public func status() async -> ReaderStatus {
         let (connected, held) = await onQueue { [self] io -> (Bool, Bool) in
             _ = try? command(.samStatus, io)
-            let fresh = io.held.map { ContinuousClock.now - $0.at <= options.holdPlacement } ?? false
+            let fresh = io.freshHeld(within: options.holdPlacement) != nil
             return (io.session != nil, fresh)
         }
         return ReaderStatus(connected: connected, cardPresent: held, health: health)
@@ -242,9 +252,9 @@ public final class SAMIDCardReader: IDCardReader {
         _ io: IOContext, deadline: ContinuousClock.Instant, seconds: Double, cancel: CancelFlag
     ) -> Result<IDCard, DeviceError> {
         Result { () throws(DeviceError) -> IDCard in
-            if let h = io.held {
-                io.held = nil
-                if ContinuousClock.now - h.at <= options.holdPlacement { return h.card }
+            if let card = io.freshHeld(within: options.holdPlacement) {
+                io.held = nil  // each placement is read once
+                return card
             }
             while true {
                 if cancel.isSet { throw .cancelled(id: id) }
