@@ -22,6 +22,8 @@ let package = Package(
     targets: [
         // System libraries (Debian -dev packages, installed by scripts/setup).
         .systemLibrary(name: "CSystemd", path: "Sources/CSystemd", providers: [.apt(["libsystemd-dev"])]),
+        // glibc's malloc_trim: memory a flood of connections took goes back to the system.
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
         .systemLibrary(name: "CUdev", path: "Sources/CUdev", providers: [.apt(["libudev-dev"])]),
         .systemLibrary(name: "CLibUSB", path: "Sources/CLibUSB", providers: [.apt(["libusb-1.0-0-dev"])]),
         .systemLibrary(name: "CQRencode", path: "Sources/CQRencode", providers: [.apt(["libqrencode-dev"])]),
@@ -52,7 +54,7 @@ let package = Package(
         .target(name: "KioskProtocol", dependencies: ["KioskCore"], swiftSettings: strict),
         // The daemon: hall services, event bus, socket server, lifecycle.
         .target(name: "KioskDaemon", dependencies: [
-            "KioskCore", "KioskStore", "KioskDevices", "KioskProtocol", "KioskCertificates", "CSystemd",
+            "KioskCore", "KioskStore", "KioskDevices", "KioskProtocol", "KioskCertificates", "CSystemd", "CMalloc",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -89,7 +91,12 @@ let package = Package(
         .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore"], swiftSettings: strict),
         .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices", "KioskTestSupport"], swiftSettings: strict),
         .testTarget(name: "KioskCertificatesTests", dependencies: ["KioskCertificates"], swiftSettings: strict),
-        .testTarget(name: "KioskDaemonTests", dependencies: ["KioskDaemon"], swiftSettings: strict),
+        .testTarget(name: "KioskDaemonTests", dependencies: [
+            "KioskDaemon",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOTestUtils", package: "swift-nio"),
+        ], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["KioskClient", "KioskProtocol", "KioskTestSupport"], swiftSettings: strict),
     ]
 )

@@ -7,7 +7,7 @@ import KioskCore
 extension DaemonSettings {
     static let configKeys: Set<String> = [
         "socket", "socket_group", "state_dir", "timezone", "day_starts_at", "log_level", "subscriber_buffer",
-        "card_token_seconds",
+        "card_token_seconds", "subscriber_buffer_bytes", "max_connections", "idle_line_seconds", "line_memory_mib",
     ]
 
     /// swift-log's level names, the only values `log_level` may take.
@@ -57,6 +57,11 @@ extension DaemonSettings {
         }
         // Events queued for one subscriber before it is cut off as too slow.
         if let buffer = try table.int("subscriber_buffer", atLeast: 1) { subscriberBuffer = buffer }
+        if let bytes = try table.int("subscriber_buffer_bytes", atLeast: 1024) { subscriberBufferBytes = bytes }
         if let seconds = try table.int("card_token_seconds", atLeast: 1) { cardTokenSeconds = seconds }
+        // Connections and unfinished lines: what one client, or many, may hold of the daemon.
+        if let n = try table.int("max_connections", atLeast: 1) { maxConnections = n }
+        if let seconds = try table.int("idle_line_seconds", atLeast: 1) { idleLineSeconds = seconds }
+        if let mib = try table.int("line_memory_mib", atLeast: 1) { lineMemoryMiB = mib }
     }
 }

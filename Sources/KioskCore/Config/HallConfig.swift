@@ -53,6 +53,15 @@ public struct DaemonSettings: Sendable, Equatable {
     public var logLevel: String
     /// Events queued for one subscriber before it is cut off as too slow.
     public var subscriberBuffer: Int = 4096
+    /// Bytes queued for one subscriber before it is cut off as too slow (whichever bound is hit first).
+    public var subscriberBufferBytes: Int = 256 * 1024
+    /// Connections served at once (an `admin` peer may go a few beyond); nil derives it from
+    /// the open-file limit (`RLIMIT_NOFILE`) minus a reserve.
+    public var maxConnections: Int?
+    /// A connection holding an unfinished line longer than this is answered and closed.
+    public var idleLineSeconds: Int = 30
+    /// Memory all connections together may hold in unfinished lines (beyond a small allowance each).
+    public var lineMemoryMiB: Int = 64
     /// How long a card token from `idcard.read` stays valid (for the same connection).
     public var cardTokenSeconds: Int = 120
 

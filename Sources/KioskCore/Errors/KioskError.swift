@@ -21,6 +21,12 @@ public struct KioskError: Error, Sendable, Equatable, CustomStringConvertible {
         case shuttingDown = "shutting_down"
         /// A card token that is unknown, expired or belongs to another connection.
         case invalidCardToken = "invalid_card_token"
+        /// The daemon serves as many connections as it may (`max_connections`); the new one is closed.
+        case tooManyConnections = "too_many_connections"
+        /// All connections together hold as much unfinished input as the daemon allows.
+        case overloaded
+        /// A line was not finished within `idle_line_seconds` of its first byte.
+        case lineTimeout = "line_timeout"
 
         /// The JSON-RPC error code for this reason (1000 + a fixed offset; never renumbered).
         public var code: Int {
@@ -40,6 +46,9 @@ public struct KioskError: Error, Sendable, Equatable, CustomStringConvertible {
             case .outsideSlot: 1013
             case .shuttingDown: 1014
             case .invalidCardToken: 1015
+            case .tooManyConnections: 1016
+            case .overloaded: 1017
+            case .lineTimeout: 1018
             }
         }
     }

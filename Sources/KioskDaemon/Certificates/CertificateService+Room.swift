@@ -26,9 +26,6 @@ extension CertificateService {
     }
 
     func ship(_ p: CertShipParams) async throws -> JSONValue {
-        guard !p.carrier.isEmpty, !p.trackingNumber.isEmpty else {
-            throw RPCError.invalidParams("params.carrier and params.trackingNumber are required")
-        }
         let now = clock.now(), tz = timeZone
         let actor = p.operator.map { AuditTrail.actor("operator", Self.person($0)) } ?? "operator"
         let c = try await store.write { w -> Certificate in
@@ -44,7 +41,6 @@ extension CertificateService {
     }
 
     func void(_ p: CertVoidParams) async throws -> JSONValue {
-        guard !p.reason.allSatisfy(\.isWhitespace) else { throw RPCError.invalidParams("params.reason is required") }
         let by = Self.person(p.authorizedBy)
         let now = clock.now(), tz = timeZone
         let actor = AuditTrail.actor("operator", by)
@@ -62,7 +58,6 @@ extension CertificateService {
     /// Voids `serial` and issues the same order under a new serial, with a new signed QR code;
     /// both in one transaction, so there is never a moment with two valid copies or none.
     func reprint(_ p: CertReprintParams) async throws -> JSONValue {
-        guard !p.reason.allSatisfy(\.isWhitespace) else { throw RPCError.invalidParams("params.reason is required") }
         let by = Self.person(p.authorizedBy)
         let requestedBy = p.requestedBy.map(Self.person)
         let now = clock.now(), tz = timeZone

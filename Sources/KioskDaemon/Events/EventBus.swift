@@ -4,7 +4,8 @@ import KioskStore
 import Synchronization
 
 /// Fans committed events out to live subscribers. It never waits for one: a subscriber whose
-/// delivery closure reports it is full is dropped (and its connection cut off by its owner).
+/// delivery closure reports it is full is dropped, and its `cutOff` runs after the bus lock is
+/// released — cutting off hundreds at once must not hold up the commit that published.
 /// Events arrive from the store's commit hook in commit order, so `seq` is increasing here.
 public final class EventBus: Sendable {
     public typealias Deliver = @Sendable (StoredEvent, String) -> Bool
@@ -12,6 +13,7 @@ public final class EventBus: Sendable {
     struct Subscriber {
         var patterns: [String]
         var deliver: Deliver
+        var cutOff: @Sendable () -> Void
         /// Highest seq handed to this subscriber (replayed or live); older ones are skipped.
         var lastSeq: Int64
         /// Live delivery starts once replay has caught up.
@@ -32,32 +34,37 @@ public final class EventBus: Sendable {
 
     /// Called by the store after each commit.
     public func publish(_ events: [StoredEvent]) {
-        state.withLock { s in
+        let dropped = state.withLock { s -> [@Sendable () -> Void] in
+            var dropped: [@Sendable () -> Void] = []
             for e in events {
                 s.lastPublished = max(s.lastPublished, e.seq)
                 var line: String?
                 for (id, var sub) in s.subscribers where sub.live && e.seq > sub.lastSeq {
                     guard EventTopic.matches(any: sub.patterns, e.topic) else { continue }
-                                    if line == nil { line = EventLine.encode(e, timeZone: timeZone) }
+                    if line == nil { line = EventLine.encode(e, timeZone: timeZone) }
                     if sub.deliver(e, line!) {
                         sub.lastSeq = e.seq
                         s.subscribers[id] = sub
                     } else {
                         s.subscribers[id] = nil
                         s.dropped += 1
+                        dropped.append(sub.cutOff)
                     }
                 }
             }
+            return dropped
         }
+        for cutOff in dropped { cutOff() }
     }
 
     /// Registers a subscriber that is not live yet: its owner replays from the store, then calls
     /// `goLive` until it returns true.
-    public func subscribe(patterns: [String], after seq: Int64, deliver: @escaping Deliver) -> UInt64 {
+    public func subscribe(patterns: [String], after seq: Int64, deliver: @escaping Deliver,
+        cutOff: @escaping @Sendable () -> Void = {}) -> UInt64 {
         state.withLock { s in
             let id = s.nextId
             s.nextId += 1
-            s.subscribers[id] = Subscriber(patterns: patterns, deliver: deliver, lastSeq: seq, live: false)
+            s.subscribers[id] = Subscriber(patterns: patterns, deliver: deliver, cutOff: cutOff, lastSeq: seq, live: false)
             return id
         }
     }

@@ -109,7 +109,7 @@ extension HallService {
         let config = self.config, now = clock.now()
         return try await store.write { w in
             var ticket = try Self.ticket(id, in: w)
-            try ticket.cancel(reason: String((reason ?? "cancelled").prefix(200)))
+            try ticket.cancel(reason: reason ?? "cancelled")
             try w.update(ticket)
             let view = TicketMapper.view(ticket, config: config)
             try Self.emit(w, EventTopic.ticketCancelled, TicketEvent(ticket: view), at: now)

@@ -114,7 +114,6 @@ extension HallService {
     public func book(_ p: AppointmentBookParams) async throws -> AppointmentView {
         let config = self.config, now = clock.now()
         _ = try category(p.category, in: config)
-        guard !p.code.isEmpty, p.code.count <= 64 else { throw RPCError.invalidParams("code must be 1 to 64 characters") }
         guard let start = ISO8601.date(p.slotStart), let end = ISO8601.date(p.slotEnd) else {
             throw RPCError.invalidParams("slotStart and slotEnd must be ISO 8601 timestamps with offset")
         }

@@ -35,6 +35,9 @@ public struct Daemon {
         let socketPath = options.socket ?? config.daemon.socket
         try makeDirectory(config.daemon.stateDir, mode: 0o750)
         try makeDirectory((socketPath as NSString).deletingLastPathComponent, mode: 0o755)
+        // Before anything else touches the state: a second daemon on it refuses here.
+        let lock = try StateDirLock.acquire(stateDir: config.daemon.stateDir)
+        defer { withExtendedLifetime(lock) {} }
 
         let store = try openStore(config)
         let bus = EventBus(timeZone: config.daemon.timeZone)

@@ -13,13 +13,9 @@ struct Connection {
     let server: SocketServer
 
     func run() async {
-        let queue = OutboundQueue(capacity: max(1, server.dispatcher.hall.config.daemon.subscriberBuffer))
-        var subscription: UInt64?
-        var replay: Task<Void, Never>?
-        defer {
-            if let subscription { server.bus.unsubscribe(subscription) }
-            replay?.cancel()
-        }
+        let daemon = server.dispatcher.hall.config.daemon
+        let queue = OutboundQueue(capacity: max(1, daemon.subscriberBuffer), byteCapacity: daemon.subscriberBufferBytes)
+        var subscription = EventSubscription()
         do {
             try await channel.executeThenClose { inbound, outbound in
                 try await withThrowingTaskGroup(of: Void.self) { group in
@@ -29,51 +25,46 @@ struct Connection {
                     defer { queue.finish() }
                     for try await frame in inbound {
                         guard case .line(let line) = frame else {
-                            await queue.enqueue(Self.encode(RPCResponse(id: nil, error: .lineTooLong(limit: Framing.maxLineBytes))))
-                            server.logger.warning("connection \(session.id): line over \(Framing.maxLineBytes) bytes, closing")
+                            if case .refused(let refusal) = frame {
+                                await queue.enqueue(Self.encode(RPCResponse(id: nil, error: refusal.error)))
+                                server.logger.warning("connection \(session.id): \(refusal.logLine), closing")
+                            }
                             break
                         }
                         if line.readableBytesView.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
                         let request: RPCRequest
-                        switch Self.decode(line) {
+                        switch RequestLine.decode(line) {
                         case .request(let r): request = r
-                        case .failure(let id, let error):
-                            await queue.enqueue(Self.encode(RPCResponse(id: id, error: error)))
+                        case .failure(let id, let error, let answer):
+                            if answer { await queue.enqueue(Self.encode(RPCResponse(id: id, error: error))) }
+                            continue
+                        }
+                        if server.isDraining {
+                            if request.id != nil {
+                                await queue.enqueue(Self.encode(RPCResponse(id: request.id, error: Dispatcher.rpcError(
+                                    KioskError(.shuttingDown, "kioskd is shutting down; retry in a moment")))))
+                            }
                             continue
                         }
                         if request.method == Method.eventsSubscribe.rawValue, MethodPolicy.allows(session.role, .eventsSubscribe) {
-                            if server.isDraining {
-                                if request.id != nil {
-                                    await queue.enqueue(Self.encode(RPCResponse(id: request.id, error: Dispatcher.rpcError(
-                                        KioskError(.shuttingDown, "kioskd is shutting down; retry in a moment")))))
-                                }
-                                continue
-                            }
                             do {
-                                let (id, task) = try await subscribe(request, line: Data(line.readableBytesView), queue: queue, replacing: subscription)
-                                replay?.cancel()
-                                subscription = id
-                                replay = task
+                                let params = try Dispatcher.decodeParams(SubscribeParams.self, from: request.params)
+                                try await subscription.replace(params, id: request.id, queue: queue, connection: self)
                             } catch where request.id != nil {
                                 await queue.enqueue(Self.encode(RPCResponse(id: request.id, error: Dispatcher.rpcError(error))))
                             } catch {}
                             continue
                         }
-                        let response: ByteBuffer
-                        if server.isDraining {
-                            response = Self.encode(RPCResponse(id: request.id, error: Dispatcher.rpcError(
-                                KioskError(.shuttingDown, "kioskd is shutting down; retry in a moment"))))
-                        } else {
-                            server.requestStarted()
-                            let result = await server.dispatcher.handle(request, raw: Data(line.readableBytesView), session: session)
-                            server.requestFinished()
-                            switch result {
-                            case .success(let value): response = Self.encode(id: request.id, result: value)
-                            case .failure(let error): response = Self.encode(RPCResponse(id: request.id, error: error))
-                            }
+                        server.requestStarted()
+                        let result = await handle(request)
+                        server.requestFinished()
+                        // JSON-RPC notifications (no id) get no answer; a request whose client went
+                        // away (nil) has no one to answer.
+                        guard request.id != nil, let result else { continue }
+                        switch result {
+                        case .success(let value): await queue.enqueue(Self.encode(id: request.id, result: value))
+                        case .failure(let error): await queue.enqueue(Self.encode(RPCResponse(id: request.id, error: error)))
                         }
-                        // JSON-RPC notifications (no id) get no answer.
-                        if request.id != nil { await queue.enqueue(response) }
                     }
                     queue.finish()
                     try await group.next()
@@ -83,88 +74,28 @@ struct Connection {
         } catch {
             server.logger.debug("connection \(session.id) ended: \(error)")
         }
+        await subscription.stop(server.bus)
+        queue.abandon()
     }
 
-    /// `events.subscribe {topics, since?}`: answer, replay stored events after `since`, then live.
-    private func subscribe(_ request: RPCRequest, line: Data, queue: OutboundQueue, replacing old: UInt64?) async throws -> (UInt64, Task<Void, Never>) {
-        let p = try Dispatcher.decodeParams(SubscribeParams.self, line: line)
-        let patterns = p.topics ?? ["*"]
-        guard !patterns.isEmpty, patterns.allSatisfy({ !$0.isEmpty && $0.count <= 64 }) else {
-            throw RPCError.invalidParams("topics must be a non-empty array of topic names or prefixes ending in *")
+    /// Answers one request. A request that only waits on the outside world (an ID card read) is
+    /// cancelled when its client goes away, so a dead kiosk shell never holds the reader; one
+    /// that changes the hall runs to its end either way (nil: the client is gone).
+    private func handle(_ request: RPCRequest) async -> Result<any Encodable & Sendable, RPCError>? {
+        guard Method(rawValue: request.method)?.endsWithItsClient == true else {
+            return await server.dispatcher.handle(request, session: session)
         }
-        let store = server.store
-        let head = try await store.read { try $0.lastEventSeq() }
-        // A `since` beyond the log (a display that remembers a seq from a restored or replaced
-        // database) starts from the head, so live events are not held back until seq catches up.
-        let since = min(max(0, p.since ?? head), head)
-        if let old { server.bus.unsubscribe(old) }
         let channel = self.channel.channel
-        let logger = server.logger, sessionId = session.id
-        let id = server.bus.subscribe(patterns: patterns, after: since) { _, line in
-            guard queue.offer(ByteBuffer(string: line)) else {
-                logger.warning("connection \(sessionId): subscriber too slow, cut off")
-                channel.close(promise: nil)
-                return false
+        return await withTaskGroup(of: Result<any Encodable & Sendable, RPCError>?.self) { group in
+            group.addTask { [server, session] in await server.dispatcher.handle(request, session: session) }
+            group.addTask {
+                while channel.isActive, !Task.isCancelled { try? await Task.sleep(for: .milliseconds(100)) }
+                return nil
             }
-            return true
+            let first = await group.next()!
+            group.cancelAll()
+            return first
         }
-        if request.id != nil {
-            await queue.enqueue(Self.encode(RPCResponse(id: request.id, result: .object([
-                "topics": .array(patterns.map(JSONValue.string)), "since": .int(since), "head": .int(head),
-            ]))))
-        }
-        let tz = server.dispatcher.hall.config.daemon.timeZone, bus = server.bus
-        let task = Task {
-            var last = since
-            do {
-                repeat {
-                    while !Task.isCancelled {
-                        let from = last
-                        let batch = try await store.read { try $0.events(after: from, limit: 500) }
-                        if batch.isEmpty { break }
-                        for e in batch where EventTopic.matches(any: patterns, e.topic) {
-                            guard await queue.enqueue(ByteBuffer(string: EventLine.encode(e, timeZone: tz))) else { return }
-                        }
-                        last = batch.last!.seq
-                    }
-                } while !Task.isCancelled && !bus.goLive(id, replayedUpTo: last)
-            } catch {
-                logger.error("connection \(sessionId): event replay failed: \(error)")
-                channel.close(promise: nil)
-            }
-        }
-        return (id, task)
-    }
-
-    enum Decoded {
-        case request(RPCRequest)
-        /// Unusable line; the id is echoed when it could be read.
-        case failure(RPCId?, RPCError)
-    }
-
-    static func decode(_ line: ByteBuffer) -> Decoded {
-        let json: JSONValue
-        do {
-            json = try JSONParser.parse(line.readableBytesView)
-        } catch {
-            return .failure(nil, .parse("not valid JSON (\(error.description)): send one JSON-RPC object per line"))
-        }
-        guard case .object(let o) = json else { return .failure(nil, .invalidRequest("a request is a JSON object")) }
-        var id: RPCId?
-        switch o["id"] {
-        case nil, .null?: id = nil
-        case .int(let n)?: id = .number(n)
-        case .string(let s)?: id = .string(s)
-        default: return .failure(nil, .invalidRequest("id must be a number or a string"))
-        }
-        guard o["jsonrpc"] == .string("2.0") else { return .failure(id, .invalidRequest("jsonrpc must be \"2.0\"")) }
-        guard case .string(let method)? = o["method"], !method.isEmpty else {
-            return .failure(id, .invalidRequest("method must be a non-empty string"))
-        }
-        if let params = o["params"], params.objectValue == nil, !params.isNull {
-            return .failure(id, .invalidParams("params must be an object"))
-        }
-        return .request(RPCRequest(id: id, method: method, params: o["params"]))
     }
 
     /// A success response, encoding the handler's result once, straight to the wire.

@@ -22,7 +22,7 @@ struct Dispatcher: Sendable {
         self.logger = logger
     }
 
-    func handle(_ request: RPCRequest, raw: Data, session: Session) async -> Result<any Encodable & Sendable, RPCError> {
+    func handle(_ request: RPCRequest, session: Session) async -> Result<any Encodable & Sendable, RPCError> {
         guard let method = Method(rawValue: request.method) else { return .failure(.methodNotFound(request.method)) }
         guard MethodPolicy.allows(session.role, method) else {
             let role = session.role?.rawValue ?? "none"
@@ -30,7 +30,7 @@ struct Dispatcher: Sendable {
                 details: ["role": role])))
         }
         do {
-            return .success(try await route(method, raw: raw, session: session))
+            return .success(try await route(method, params: request.params, session: session))
         } catch {
             let rpc = Self.rpcError(error)
             if rpc.code == RPCError.internalError {
@@ -40,8 +40,8 @@ struct Dispatcher: Sendable {
         }
     }
 
-    private func route(_ method: Method, raw: Data, session: Session) async throws -> any Encodable & Sendable {
-        func p<T: Decodable>(_ type: T.Type) throws -> T { try Self.decodeParams(type, line: raw) }
+    private func route(_ method: Method, params: JSONValue?, session: Session) async throws -> any Encodable & Sendable {
+        func p<T: Decodable>(_ type: T.Type) throws -> T { try Self.decodeParams(type, from: params) }
         let caller = session.caller
         switch method {
         case .sessionHello:
@@ -55,7 +55,7 @@ struct Dispatcher: Sendable {
             }
             if let client = hello.client {
                 // Client-supplied text: printable characters only, so it cannot forge log lines.
-                let name = String(client.prefix(64).filter { !$0.isNewline && !($0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) })
+                let name = String(client.filter { !$0.isNewline && !($0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) })
                 logger.info("connection \(session.id) is \(name)")
             }
             guard session.lower(to: role, client: hello.client) else {
@@ -112,7 +112,7 @@ struct Dispatcher: Sendable {
         case .windowOpen:
             let q = try p(WindowParams.self)
             guard let staff = q.staff, !staff.isEmpty else { throw RPCError.invalidParams("params.staff is required") }
-            return try await hall.setWindow(q.window, .open(staff: String(staff.prefix(64))))
+            return try await hall.setWindow(q.window, .open(staff: staff))
         case .windowPause:
             return try await hall.setWindow(try p(WindowParams.self).window, .pause)
         case .windowClose:
@@ -188,18 +188,19 @@ struct Dispatcher: Sendable {
         return devices
     }
 
-    /// The request line's `params`, typed; absent or null params read as `{}`.
-    private struct ParamsBox<T: Decodable>: Decodable {
-        let params: T?
-    }
-
-    /// Decodes `params` straight from the request line (one parse, no intermediate tree).
-    /// Missing or mistyped params → -32602 with the path of the offending key.
-    static func decodeParams<T: Decodable>(_ type: T.Type, line: Data) throws -> T {
-        try mapDecodingErrors {
-            if let params = try JSONCoding.decoder.decode(ParamsBox<T>.self, from: line).params { return params }
-            return try JSONCoding.decoder.decode(T.self, from: Data("{}".utf8))
+    /// The request's `params`, typed from the tree the line was parsed into (one JSON pass);
+    /// absent or null params read as `{}`. Missing or mistyped params → -32602 with the path of
+    /// the offending key; a value outside a documented limit → -32602 naming the limit.
+    static func decodeParams<T: Decodable>(_ type: T.Type, from params: JSONValue?) throws -> T {
+        let value = try mapDecodingErrors {
+            let value: JSONValue = switch params {
+            case nil, .null?: .object([:])
+            case let p?: p
+            }
+            return try JSONValueDecoder.decode(T.self, from: value)
         }
+        if let bounded = value as? any BoundedParams { try bounded.checkLimits() }
+        return value
     }
 
     static func mapDecodingErrors<T>(_ body: () throws -> T) throws -> T {
@@ -227,6 +228,8 @@ struct Dispatcher: Sendable {
         case is Bool.Type: "true or false"
         case is Double.Type: "a number"
         case is [String].Type: "an array of strings"
+        case is [String: Any].Type: "an object"
+        case is [Any].Type: "an array"
         default: "\(type)"
         }
     }

@@ -1,15 +1,31 @@
+import KioskCore
 import KioskProtocol
 import NIOCore
 
 /// One inbound unit of the newline-delimited protocol.
 enum InboundFrame: Sendable {
     case line(ByteBuffer)
-    /// More than `Framing.maxLineBytes` arrived without a newline: answered, then closed.
-    case tooLong
+    /// The connection must end: the refusal is answered, then the connection is closed.
+    case refused(Refusal)
 }
 
-/// Splits the byte stream at `\n` (a trailing `\r` is tolerated), refusing lines over the limit
-/// without buffering them.
+/// Why a connection is answered one last error and closed.
+struct Refusal: Sendable {
+    let error: RPCError
+    /// For the daemon's log.
+    let logLine: String
+
+    static func lineTooLong(_ limit: Int) -> Refusal {
+        Refusal(error: .lineTooLong(limit: limit), logLine: "line over \(limit) bytes")
+    }
+
+    static func kiosk(_ error: KioskError) -> Refusal {
+        Refusal(error: Dispatcher.rpcError(error), logLine: error.message)
+    }
+}
+
+/// Splits the byte stream at `\n` (a trailing `\r` is tolerated and not counted), refusing lines
+/// over the limit without buffering them.
 struct LineFrameDecoder: ByteToMessageDecoder {
     typealias InboundOut = InboundFrame
     let maxLength: Int
@@ -25,24 +41,27 @@ struct LineFrameDecoder: ByteToMessageDecoder {
         }
         let view = buffer.readableBytesView
         if let nl = view[(view.startIndex + scanned)...].firstIndex(of: UInt8(ascii: "\n")) {
-            let length = nl - view.startIndex
+            var length = nl - view.startIndex
             scanned = 0
+            let crlf = length > 0 && view[nl - 1] == UInt8(ascii: "\r")
+            if crlf { length -= 1 }
             guard length <= maxLength else { return overflow(context: context, buffer: &buffer) }
-            var line = buffer.readSlice(length: length)!
-            buffer.moveReaderIndex(forwardBy: 1)
-            if line.readableBytesView.last == UInt8(ascii: "\r") { line = line.getSlice(at: line.readerIndex, length: line.readableBytes - 1)! }
+            let line = buffer.readSlice(length: length)!
+            buffer.moveReaderIndex(forwardBy: crlf ? 2 : 1)
             context.fireChannelRead(wrapInboundOut(.line(line)))
             return .continue
         }
         scanned = view.count
-        if view.count > maxLength { return overflow(context: context, buffer: &buffer) }
+        // A line of exactly the limit may be followed by the `\r` of its CRLF before the `\n`.
+        let held = view.last == UInt8(ascii: "\r") ? view.count - 1 : view.count
+        if held > maxLength { return overflow(context: context, buffer: &buffer) }
         return .needMoreData
     }
 
     private mutating func overflow(context: ChannelHandlerContext, buffer: inout ByteBuffer) -> DecodingState {
         overflowed = true
         buffer.moveReaderIndex(forwardBy: buffer.readableBytes)
-        context.fireChannelRead(wrapInboundOut(.tooLong))
+        context.fireChannelRead(wrapInboundOut(.refused(.lineTooLong(maxLength))))
         return .needMoreData
     }
 

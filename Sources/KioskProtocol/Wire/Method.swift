@@ -43,3 +43,9 @@ public enum Method: String, Sendable, CaseIterable {
     case auditVerify = "audit.verify"
     case auditTail = "audit.tail"
 }
+
+extension Method {
+    /// Methods that only wait on the outside world and change nothing: cancelled when their
+    /// client goes away, so a dead kiosk shell's card read does not take the next person's card.
+    public var endsWithItsClient: Bool { self == .idcardRead }
+}

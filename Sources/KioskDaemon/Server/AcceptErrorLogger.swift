@@ -1,0 +1,26 @@
+import Logging
+import NIOCore
+
+/// Logs why `accept` fails — out of descriptors (EMFILE/ENFILE) or memory — at most once a
+/// minute. NIO's own `AcceptBackoffHandler`, after this one, pauses accepting for a second on
+/// these errors, so a full descriptor table never spins the event loop.
+final class AcceptErrorLogger: ChannelInboundHandler, Sendable {
+    typealias InboundIn = any Channel
+
+    let logger: Logger
+    let throttle: LogThrottle
+
+    init(logger: Logger, throttle: LogThrottle) {
+        self.logger = logger
+        self.throttle = throttle
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if let io = error as? IOError {
+            throttle.note("accept") { folded in
+                logger.error("cannot accept connections: \(io) — out of descriptors? raise LimitNOFILE or lower max_connections\(folded > 0 ? " (\(folded) more failures in the last minute)" : "")")
+            }
+        }
+        context.fireErrorCaught(error)
+    }
+}

@@ -1,0 +1,58 @@
+import Foundation
+
+/// A socket file as the file system knows it: which one is at a path, so the daemon can tell
+/// its own socket from one that replaced it.
+struct SocketFile: Sendable, Equatable {
+    let device: UInt64
+    let inode: UInt64
+
+    /// The socket at `path`, or nil when there is none (or the path is not a socket).
+    init?(path: String) {
+        var st = stat()
+        guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFSOCK else { return nil }
+        device = UInt64(st.st_dev)
+        inode = UInt64(st.st_ino)
+    }
+}
+
+extension SocketFile {
+    /// A listening Unix socket bound at `path` (a stale socket file there is removed first), mode
+    /// 0660 from birth. Bound here rather than by NIO: NIO removes the path when its listener
+    /// closes, which would delete whatever socket is at the path by then — another daemon's, or
+    /// the one this daemon bound again after its file was deleted.
+    static func listen(at path: String, backlog: Int32) throws -> CInt {
+        if SocketFile(path: path) != nil { unlink(path) }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw SocketError("cannot create a socket", errno) }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
+            close(fd)
+            throw SocketError("socket path \(path) is too long", ENAMETOOLONG)
+        }
+        withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: bytes + [0]) }
+        let old = umask(0o117)  // the socket is born 0660, never briefly world-accessible
+        let bound = withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        let bindErrno = errno
+        umask(old)
+        guard bound == 0 else {
+            close(fd)
+            throw SocketError("cannot bind \(path)", bindErrno)
+        }
+        guard Glibc.listen(fd, backlog) == 0 else {
+            let e = errno
+            close(fd)
+            unlink(path)
+            throw SocketError("cannot listen on \(path)", e)
+        }
+        return fd
+    }
+}
+
+struct SocketError: Error, CustomStringConvertible {
+    let description: String
+    init(_ what: String, _ code: Int32) { description = "\(what): \(String(cString: strerror(code)))" }
+}
