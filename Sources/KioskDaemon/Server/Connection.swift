@@ -129,7 +129,7 @@ struct Connection {
                     }
                 } while !Task.isCancelled && !bus.goLive(id, replayedUpTo: last)
             } catch {
-                logger.error("connection \(sessionId): event replay failed: \(error)")
+                logger.failure(.error, "connection \(sessionId): event replay failed", error)
                 channel.close(promise: nil)
             }
         }
