@@ -52,6 +52,10 @@ public protocol StoreReader {
     func laneHeads(day: HallDay, categories: [String], window: String?) throws -> [Ticket]
     /// How many wait in a category (not assigned to a window) and since when the oldest.
     func waitingSummary(day: HallDay, category: String) throws -> (count: Int, oldestIssuedAt: Date?)
+    /// Every waiting ticket of `day`, in whatever lane: overviews list them all.
+    func waitingTickets(day: HallDay) throws -> [Ticket]
+    /// How many of `day`'s waiting tickets were transferred to each window (only windows with one).
+    func waitingForWindows(day: HallDay) throws -> [String: Int]
     /// Tickets called or in service at `window`.
     func currentTickets(window: String) throws -> [Ticket]
     /// Windows with a ticket called or in service, for the wait model.

@@ -185,7 +185,7 @@ struct KioskctlTests {
 
 /// Runs the kioskctl binary (built beside kioskd, found by `DaemonHarness.binary`) against a
 /// `DaemonHarness` daemon, capturing its exit status and both streams.
-private struct KioskctlHall {
+struct KioskctlHall {
     let daemon: DaemonHarness
 
     struct Result: CustomStringConvertible {

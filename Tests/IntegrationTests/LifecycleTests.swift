@@ -1,6 +1,7 @@
 import Foundation
 import KioskClient
 import KioskProtocol
+import KioskTestSupport
 import Testing
 
 /// Graceful shutdown and peer-credential roles, against the real binary.
@@ -27,8 +28,46 @@ import Testing
         #expect(InFlightResult.shared.get()?.reason == "device_unavailable")
     }
 
-    @Test func peerCredentialsMapUsersToRolesThroughAccess() throws {
-        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { return }
+    /// With `JOURNAL_STREAM` set kioskd starts each line with its syslog priority; 0–4 are
+    /// emergency … warning: the lines a technician is alarmed by (`journalctl -p warning`).
+    static let journal = ["JOURNAL_STREAM": "8:12345"]
+    static func alarming(_ log: String) -> [Substring] {
+        log.split(separator: "\n").filter { line in (0...4).contains { line.hasPrefix("<\($0)>") } }
+    }
+
+    @Test func ctrlCShutsDownWithoutAWarningOrAnError() throws {
+        let daemon = try DaemonHarness()
+        try daemon.start(environment: Self.journal)
+        let c = try daemon.client()
+        _ = try c.call("queue.take", ["category": "A"])
+        _ = try c.call("events.subscribe", ["since": 0])
+        // The workers are mid-cycle (storage maintenance runs every second) when Ctrl-C comes.
+        usleep(1_300_000)
+        daemon.signal(SIGINT)
+        daemon.process?.waitUntilExit()
+        #expect(daemon.process?.terminationStatus == 0)
+        #expect(Self.alarming(daemon.log()).isEmpty, "\(daemon.log())")
+    }
+
+    @Test func aRefusedSecondInstanceLogsOnlyItsReason() throws {
+        let daemon = try DaemonHarness()
+        try daemon.start(environment: Self.journal)
+        let second = try ToolRun.run(DaemonHarness.binary("kioskd"), ["--config", daemon.configPath],
+            environment: Self.journal, timeout: 30)
+        #expect(second.status != 0 && !second.timedOut)
+        let output = second.stdout + second.stderr
+        let alarming = Self.alarming(output)
+        // One line, the refusal's own reason, and nothing alarming before it.
+        #expect(alarming.count == 1, "\(output)")
+        #expect(alarming.last.map { output.hasSuffix($0 + "\n") } == true, "\(output)")
+        // The first instance is untouched.
+        #expect(try daemon.client().call("daemon.status")["hall"]?["code"] == .string("500107-01"))
+    }
+
+    // Needs root (to switch users) and setpriv (util-linux, installed by scripts/setup).
+    @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
+        "needs root and /usr/bin/setpriv (util-linux) to run kioskctl as another user"))
+    func peerCredentialsMapUsersToRolesThroughAccess() throws {
         let daemon = try DaemonHarness(daemonExtra: "socket_group = \"nogroup\"")
         try daemon.rewriteConfig(try String(contentsOfFile: daemon.configPath, encoding: .utf8) + """
 

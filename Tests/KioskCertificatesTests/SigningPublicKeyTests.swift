@@ -48,7 +48,8 @@ struct SigningPublicKeyTests {
         #expect(PayloadVerifier(publicKey: imported).verify(signer.payload(for: claims)) == .valid(claims))
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl")))
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"),
+        "needs /usr/bin/openssl (Debian: openssl, installed by scripts/setup)"))
     func opensslVerifiesAPayloadWithTheExportedKey() throws {
         let signer = SigningFixture.signer()
         let payload = signer.payload(for: SigningFixture.claims())

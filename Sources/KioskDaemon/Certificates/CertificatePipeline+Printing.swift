@@ -201,7 +201,7 @@ extension CertificatePipeline {
                 try AuditTrail.append(w, at: now, .printResult, subject: attempt.serial, actor: "kioskd", details: .object(details))
             }
         } catch {
-            logger.error("certificate \(attempt.serial): cannot record the end of \(attempt.jobName): \(error)")
+            logger.failure(.error, "certificate \(attempt.serial): cannot record the end of \(attempt.jobName)", error)
         }
         return outcome
     }
@@ -237,7 +237,7 @@ extension CertificatePipeline {
                 if c.state == .printing { try CertificateService.move(w, &c, to: .held, actor: "kioskd", note: why, at: now) }
             }
         } catch {
-            logger.error("certificate \(attempt.serial): cannot record the hold: \(error)")
+            logger.failure(.error, "certificate \(attempt.serial): cannot record the hold", error)
         }
     }
 
@@ -252,7 +252,7 @@ extension CertificatePipeline {
                 }
             }
         } catch {
-            logger.error("certificate \(attempt.serial): cannot record the resumption: \(error)")
+            logger.failure(.error, "certificate \(attempt.serial): cannot record the resumption", error)
         }
     }
 }

@@ -69,7 +69,7 @@ final class CertificatePipeline: Service, Sendable {
             }
             for serial in pending { wake(serial) }
         } catch {
-            logger.error("certificate pipeline: cannot read unfinished work: \(error)")
+            logger.failure(.error, "certificate pipeline: cannot read unfinished work", error)
         }
         await cancelWhenGracefulShutdown {
             await withTaskGroup(of: Void.self) { group in
@@ -120,7 +120,7 @@ final class CertificatePipeline: Service, Sendable {
                 c = try await move(c, to: .ready, actor: "kioskd", note: "no release required")
             }
         } catch {
-            logger.error("certificate \(serial): \(error)")
+            logger.failure(.error, "certificate \(serial)", error)
         }
     }
 

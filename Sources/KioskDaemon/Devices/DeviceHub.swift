@@ -153,7 +153,7 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
         do {
             try await store.write { w in try HallService.emit(w, topic, payload, at: at) }
         } catch {
-            logger.error("cannot record \(topic) for \(id): \(error)")
+            logger.failure(.error, "cannot record \(topic) for \(id)", error)
         }
     }
 

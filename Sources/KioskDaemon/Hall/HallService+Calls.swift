@@ -118,15 +118,16 @@ extension HallService {
     }
 
     /// `queue.transfer`: the window's ticket goes to another category or window, at the front
-    /// or the back of that queue, keeping its number.
+    /// or the back of that queue, keeping its number. `TransferRules` says which targets are
+    /// refused and which are accepted with `warnings` in the result.
     public func transfer(_ p: TransferParams) async throws -> TicketView {
-        let config = self.config, now = clock.now(), day = today
+        let config = self.config, now = clock.now(), day = today, minute = config.calendar.minuteOfDay(now)
         let window = try self.window(p.window, in: config)
         guard (p.toCategory == nil) != (p.toWindow == nil) else {
             throw RPCError.invalidParams("give exactly one of toCategory and toWindow")
         }
-        if let c = p.toCategory { _ = try category(c, in: config) }
-        if let t = p.toWindow { _ = try self.window(t, in: config) }
+        let toCategory = try p.toCategory.map { try category($0, in: config) }
+        let toWindow = try p.toWindow.map { try self.window($0, in: config) }
         let front: Bool
         switch p.position {
         case nil, "back": front = false
@@ -135,12 +136,24 @@ extension HallService {
         }
         return try await store.write { w in
             var ticket = try Self.ticketAt(window.id, requested: p.ticket, in: w)
+            let states = try w.windowStates()
+            var warnings: [String] = []
+            if let toWindow {
+                warnings = try TransferRules.checkTarget(toWindow, state: states[toWindow.id])
+            } else if let toCategory {
+                guard toCategory.id != ticket.category else {
+                    throw RPCError.invalidParams(
+                        "\(ticket.number) is already in category \(toCategory.id): transfer it to another category or to a window")
+                }
+                warnings = try TransferRules.checkTarget(toCategory, windows: config.windows, states: states, minuteOfDay: minute)
+            }
             let from = TransferEnd(window: window.id, category: ticket.category)
             try ticket.transfer(toCategory: p.toCategory, toWindow: p.toWindow, front: front, orderKey: w.nextOrderKey())
             try w.update(ticket)
-            let view = try QueueLens(config: config, reader: w, day: day).view(ticket)
+            var view = try QueueLens(config: config, reader: w, day: day).view(ticket)
             try Self.emit(w, EventTopic.ticketTransferred,
                 TicketEvent(ticket: view, from: from, to: TransferEnd(window: p.toWindow, category: ticket.category)), at: now)
+            view.warnings = warnings.isEmpty ? nil : warnings
             return view
         }
     }

@@ -132,13 +132,20 @@ public final class HallService: Sendable {
         }
     }
 
+    /// `queue.waiting`: one category's queue, what one window could call (its categories and the
+    /// tickets transferred to it), or — with neither — every waiting ticket, transferred ones too.
     public func waiting(category: String?, window: String?) async throws -> [TicketView] {
         let config = self.config, day = today
         if let category { _ = try self.category(category, in: config) }
-        if let window { _ = try self.window(window, in: config) }
+        let window = try window.map { try self.window($0, in: config) }
         return try await store.read { r in
-            let cats = category.map { [$0] } ?? (window == nil ? config.categories.map(\.id) : [])
-            let tickets = try r.waitingTickets(day: day, categories: cats, window: window)
+            let tickets: [Ticket]
+            if category == nil && window == nil {
+                tickets = try r.waitingTickets(day: day)
+            } else {
+                tickets = try r.waitingTickets(day: day, categories: category.map { [$0] } ?? window?.serves ?? [],
+                    window: window?.id)
+            }
             return try QueueLens(config: config, reader: r, day: day).views(ofWaiting: tickets)
         }
     }

@@ -18,6 +18,8 @@ enum DaemonStatus {
         var storage: String
         var tickets: Int
         var waiting: [String: Int]
+        /// Tickets transferred to a window wait for that window, not in a category's queue.
+        var waitingForWindows: [String: Int]
         var windowsOpen: [String]
         var connections: Int
         var subscribers: Int
@@ -37,17 +39,20 @@ enum DaemonStatus {
         let config = hall.config, now = hall.clock.now(), day = config.calendar.day(for: now)
         let tz = config.daemon.timeZone
         do {
-            let (tickets, lastSeq, waiting, states) = try await store.read { r in
+            let (tickets, lastSeq, waiting, forWindows, states) = try await store.read { r in
                 var waiting: [String: Int] = [:]
                 for c in config.categories {
                     waiting[c.id] = try r.waitingSummary(day: day, category: c.id).count
                 }
-                return (try r.ticketCount(), try r.lastEventSeq(), waiting, try r.windowStates())
+                var forWindows = try r.waitingForWindows(day: day)
+                for w in config.windows where forWindows[w.id] == nil { forWindows[w.id] = 0 }
+                return (try r.ticketCount(), try r.lastEventSeq(), waiting, forWindows, try r.windowStates())
             }
             let view = View(
                 version: Daemon.version, hall: ["code": config.hall.code, "name": config.hall.name], pid: getpid(),
                 now: ISO8601.string(now, timeZone: tz), day: day.rawValue, uptimeSeconds: Int(uptime.components.seconds),
                 socket: socket, config: configPath, storage: store.description, tickets: tickets, waiting: waiting,
+                waitingForWindows: forWindows,
                 windowsOpen: config.windows.filter { states[$0.id]?.status == .open }.map(\.id), connections: connections,
                 subscribers: bus.subscriberCount, slowSubscribersCut: bus.droppedCount, lastEventSeq: lastSeq,
                 devices: devices.summary(),

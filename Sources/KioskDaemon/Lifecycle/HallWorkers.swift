@@ -48,13 +48,13 @@ final class HallWorkers: Service, Sendable {
             let wait = min(hall.secondsUntilNextDay() + 0.2, 60)
             try? await Task.sleep(for: .milliseconds(Int(wait * 1000)))
             if Task.isCancelled { return }
-            do { try await hall.rollOverIfNeeded() } catch { logger.error("day rollover failed, retrying: \(error)") }
+            do { try await hall.rollOverIfNeeded() } catch { logger.failure(.error, "day rollover failed, retrying", error) }
         }
     }
 
     private func alertLoop() async {
         while !Task.isCancelled {
-            do { try await hall.checkAlerts() } catch { logger.error("alert check failed: \(error)") }
+            do { try await hall.checkAlerts() } catch { logger.failure(.error, "alert check failed", error) }
             try? await Task.sleep(for: alertInterval)
         }
     }
@@ -67,7 +67,7 @@ final class HallWorkers: Service, Sendable {
                 try await probe()
                 Systemd.notify("WATCHDOG=1")
             } catch {
-                logger.error("health probe failed, not pinging the watchdog: \(error)")
+                logger.failure(.error, "health probe failed, not pinging the watchdog", error)
             }
             try? await Task.sleep(for: interval)
         }
@@ -76,7 +76,7 @@ final class HallWorkers: Service, Sendable {
     private func maintenanceLoop() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
-            do { try await maintain() } catch { logger.warning("storage maintenance failed: \(error)") }
+            do { try await maintain() } catch { logger.failure(.warning, "storage maintenance failed", error) }
         }
     }
 

@@ -34,7 +34,7 @@ struct Dispatcher: Sendable {
         } catch {
             let rpc = Self.rpcError(error)
             if rpc.code == RPCError.internalError {
-                logger.error("\(method.rawValue) failed: \(String(describing: error))")
+                logger.failure(.error, "\(method.rawValue) failed", error)
             }
             return .failure(rpc)
         }

@@ -56,7 +56,7 @@ struct EventSubscription {
             } catch {
                 // Replaced or closed: nothing went wrong.
                 if Task.isCancelled || error is CancellationError { return }
-                logger.error("connection \(sessionId): event replay failed, closing it so the client reconnects: \(error)")
+                logger.failure(.error, "connection \(sessionId): event replay failed, closing it so the client reconnects", error)
                 channel.close(promise: nil)
             }
         }

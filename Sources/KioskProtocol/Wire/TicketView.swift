@@ -27,6 +27,9 @@ public struct TicketView: Codable, Sendable, Equatable {
     /// Only in `queue.take` / `queue.printTicket` results with `print: true`.
     public var printed: Bool?
     public var printError: String?
+    /// Only in `queue.transfer` results: why the ticket may wait longer than usual (its window
+    /// is paused, no window of its new category is open), for the counter to tell the citizen.
+    public var warnings: [String]?
 
     public init(id: Int64, number: String, category: String, categoryName: String?, state: String, priority: String,
         issuedAt: String, day: String, window: String? = nil, staff: String? = nil, assignedWindow: String? = nil,

@@ -85,6 +85,19 @@ struct SQLiteAccess: StoreWriter {
         return (row["n"], (row["oldest"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
+    func waitingTickets(day: HallDay) throws -> [Ticket] {
+        try Row.fetchAll(try statement("SELECT * FROM tickets WHERE day = ? AND state = 'waiting' ORDER BY order_key"),
+            arguments: [day.rawValue]).map(TicketRow.decode)
+    }
+
+    func waitingForWindows(day: HallDay) throws -> [String: Int] {
+        let rows = try Row.fetchAll(try statement("""
+            SELECT assigned_window, COUNT(*) AS n FROM tickets
+            WHERE day = ? AND state = 'waiting' AND assigned_window IS NOT NULL GROUP BY assigned_window
+            """), arguments: [day.rawValue])
+        return Dictionary(uniqueKeysWithValues: rows.map { ($0["assigned_window"], $0["n"]) })
+    }
+
     func currentTickets(window: String) throws -> [Ticket] {
         try Row.fetchAll(try statement("SELECT * FROM tickets INDEXED BY tickets_current WHERE window = ? AND state IN ('called', 'serving')"),
             arguments: [window]).map(TicketRow.decode)

@@ -167,8 +167,9 @@ struct TransferCommand: KioskCommand {
         try link.show(link.call(.queueTransfer, params)) { t in
             let target = toWindow.map { "window \($0)" } ?? "category \(toCategory ?? t.text("category") ?? "?")"
             let wait = TicketText.wait(t)
+            let warnings = (t["warnings"]?.arrayValue ?? []).map { "\n  note: \($0.plainText)" }.joined()
             return "\(TicketText.title(t)) transferred from window \(window) to \(target)" + (front ? " (front)" : "")
-                + (wait.isEmpty ? "." : ": \(wait).")
+                + (wait.isEmpty ? "." : ": \(wait).") + warnings
         }
     }
 }

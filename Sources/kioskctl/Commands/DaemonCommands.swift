@@ -27,8 +27,12 @@ struct StatusCommand: KioskCommand {
             f.add("storage", s.text("storage"))
             f.add("tickets", s.text("tickets").map { "\($0) stored" })
             if let waiting = s["waiting"]?.objectValue {
-                let total = waiting.values.compactMap(\.intValue).reduce(0, +)
-                f.add("waiting", "\(total)" + (waiting.isEmpty ? "" : " (\(Format.counts(s["waiting"])))"))
+                // Tickets transferred to a window wait for it, outside every category's count.
+                let forWindows = (s["waitingForWindows"]?.objectValue ?? [:]).filter { ($0.value.intValue ?? 0) > 0 }
+                let total = (Array(waiting.values) + Array(forWindows.values)).compactMap(\.intValue).reduce(0, +)
+                var parts = waiting.isEmpty ? [] : [Format.counts(s["waiting"])]
+                parts += forWindows.keys.sorted().map { "\(forWindows[$0]!.plainText) for window \($0)" }
+                f.add("waiting", "\(total)" + (parts.isEmpty ? "" : " (\(parts.joined(separator: "; ")))"))
             }
             if let open = s["windowsOpen"]?.arrayValue {
                 f.add("windows", open.isEmpty ? "none open" : "open: " + open.map(\.plainText).joined(separator: ", "))

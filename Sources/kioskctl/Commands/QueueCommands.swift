@@ -172,7 +172,11 @@ struct WaitingCommand: KioskCommand {
     static let configuration = CommandConfiguration(
         commandName: "waiting",
         abstract: "List today's waiting tickets, in call order within each queue.",
-        discussion: "# is the place in line: 1 is called next. With --window, the tickets that window would call.")
+        discussion: """
+            # is the place in line: 1 is called next, in each queue. Without options every waiting ticket \
+            is listed; one transferred to a window shows it under FOR WINDOW. With --window, the \
+            tickets that window would call: its categories and those transferred to it.
+            """)
 
     @OptionGroup(title: "Connection and output") var connection: ConnectionOptions
 
