@@ -21,7 +21,6 @@ public final class SQLiteStore: Store {
         config.maximumReaderCount = 3
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA cache_size = -1024")
-            try db.execute(sql: "PRAGMA synchronous = FULL")
             // `maintain()` copies the WAL into the database from the side every second, so when a
             // commit reaches this threshold almost nothing is left to copy: SQLite's own
             // checkpoint stays cheap, and it is what lets the log start over while readers come
@@ -34,7 +33,11 @@ public final class SQLiteStore: Store {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            // Only now: the pool's WAL setup has just set NORMAL on the writer.
+            try pool.writeWithoutTransaction { db in try SQLiteDurability.requireFullSync(db, path: path) }
             try SQLiteMigrations.migrator.migrate(pool)
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError("cannot open SQLite database \(path): \(error)")
         }
@@ -54,15 +57,22 @@ public final class SQLiteStore: Store {
             var config = Configuration()
             // Never wait: if the writer's own checkpoint is running, the next round catches up.
             config.busyMode = .immediateError
-            config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
-            q = try DatabaseQueue(path: path, configuration: config)
-            return q!
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            // A checkpoint that syncs the WAL before copying it and the database after.
+            try queue.writeWithoutTransaction { db in try SQLiteDurability.requireFullSync(db, path: path) }
+            q = queue
+            return queue
         }
         try await mapErrors {
             try await queue.writeWithoutTransaction { db in
                 _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
             }
         }
+    }
+
+    /// `PRAGMA synchronous` as the writer connection sees it (2 = FULL: one fsync per commit).
+    public func writerSynchronousMode() async throws -> Int {
+        try await pool.writeWithoutTransaction { db in try SQLiteDurability.synchronous(db) }
     }
 
     /// This process is the database's only writer (the daemon refuses a second one on its
