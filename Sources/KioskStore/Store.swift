@@ -18,9 +18,15 @@ public protocol Store: Sendable {
     /// Increases after every commit of this store, before `write` returns; nil when the backend
     /// cannot see every commit (a database shared with other daemons), so nothing may be cached.
     var generation: UInt64? { get }
-    /// Housekeeping the daemon runs every few seconds off the request path (SQLite: a WAL
-    /// checkpoint).
+    /// Housekeeping the daemon runs every second off the request path (SQLite: a WAL
+    /// checkpoint; while faulted, an attempt to reopen the database).
     func maintain() async throws
+    /// Whether the database can be used now. While faulted, writes fail at once with the reason.
+    var health: StorageHealth { get }
+    /// Called on every change of `health` (ok → fault, fault → ok). Must not block.
+    func setHealthSink(_ sink: @escaping @Sendable (StorageHealth) -> Void)
+    /// Checks all stored data (SQLite: `PRAGMA quick_check`); damage faults the store.
+    func verify() async
 }
 
 /// A committed entry of the hall's event log. `seq` increases by one per event and survives

@@ -21,6 +21,8 @@ public enum EventTopic {
     public static let idcardPresented = "idcard.presented"
     public static let dayRolledOver = "day.rolled_over"
     public static let configReloaded = "config.reloaded"
+    /// The database became unusable (`fault`) or usable again (`ok`).
+    public static let storageStatus = "storage.status"
     // Certificates: one topic per `CertificateState` (entering it), plus refusals at the kiosk.
     public static let certificateReceived = "certificate.received"
     public static let certificateRendered = "certificate.rendered"

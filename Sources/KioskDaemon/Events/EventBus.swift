@@ -57,6 +57,21 @@ public final class EventBus: Sendable {
         for cutOff in dropped { cutOff() }
     }
 
+    /// An event that cannot be stored (the database is faulted): delivered to live subscribers
+    /// now, under the newest stored seq since it takes none of its own, and never replayed.
+    public func publishUnrecorded(topic: String, at: Date, json: String) {
+        state.withLock { s in
+            let e = StoredEvent(seq: s.lastPublished, topic: topic, at: at, json: json)
+            let line = EventLine.encode(e, timeZone: timeZone)
+            for (id, sub) in s.subscribers where sub.live && EventTopic.matches(any: sub.patterns, topic) {
+                if !sub.deliver(e, line) {
+                    s.subscribers[id] = nil
+                    s.dropped += 1
+                }
+            }
+        }
+    }
+
     /// Registers a subscriber that is not live yet: its owner replays from the store, then calls
     /// `goLive` until it returns true.
     public func subscribe(patterns: [String], after seq: Int64, deliver: @escaping Deliver,

@@ -42,6 +42,9 @@ public struct Daemon {
         let store = try openStore(config)
         let bus = EventBus(timeZone: config.daemon.timeZone)
         store.setEventSink { bus.publish($0) }
+        let storageWatch = StorageWatch(store: store, bus: bus, logger: logger, timeZone: config.daemon.timeZone,
+            hallName: config.hall.name)
+        storageWatch.start()
         let persons = try PersonKeys.load(stateDir: config.daemon.stateDir)
         // Model profiles: installed, local, and (for a checkout) the repo's Devices/profiles.
         let configDir = (options.configPath as NSString).deletingLastPathComponent
@@ -50,7 +53,12 @@ public struct Daemon {
                 (configDir as NSString).appendingPathComponent("../Devices/profiles")])
         let hall = HallService(config: config, store: store, clock: options.clock, persons: persons,
             printing: devices.ticketPrinting, logger: logger)
-        try await hall.rollOverIfNeeded()
+        do {
+            try await hall.rollOverIfNeeded()
+        } catch where store.health.state == .fault {
+            // Start anyway, so the fault is seen in daemon.status; the rollover worker retries.
+            logger.error("day rollover postponed: \(error)")
+        }
 
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         let lastReload = Mutex<(at: Date, ok: Bool, error: String?)?>(nil)
@@ -58,7 +66,8 @@ public struct Daemon {
         let status: @Sendable () async -> JSONValue = {
             await DaemonStatus.make(hall: hall, store: store, bus: bus, devices: devices, configPath: options.configPath,
                 socket: socketPath, uptime: ContinuousClock.now - started,
-                connections: serverBox.withLock { $0?.connectionCount ?? 0 }, lastReload: lastReload.withLock { $0 })
+                connections: serverBox.withLock { $0?.connectionCount ?? 0 },
+                maxConnections: serverBox.withLock { $0?.limits.max ?? 0 }, lastReload: lastReload.withLock { $0 })
         }
         let certificates = try CertificateService(
             config: config, store: store, clock: options.clock, persons: persons, registry: devices.registry, logger: logger)
@@ -69,7 +78,7 @@ public struct Daemon {
             logger: logger) {
             let ms = (ContinuousClock.now - started).components
             logger.info("ready in \(ms.seconds * 1000 + ms.attoseconds / 1_000_000_000_000_000) ms")
-            Systemd.notify("READY=1\nSTATUS=serving \(config.hall.name)")
+            Systemd.notify("READY=1\nSTATUS=\(storageWatch.statusLine)")
         }
         serverBox.withLock { $0 = server }
 
@@ -77,9 +86,11 @@ public struct Daemon {
             hall: hall, logger: logger, watchdog: Systemd.watchdogInterval(),
             probe: {
                 try await eventLoops.next().submit {}.get()
+                try storageWatch.requireHealthy()
                 _ = try await store.read { try $0.lastEventSeq() }
             },
             maintain: { try await store.maintain() },
+            verifyStorage: { await store.verify() },
             reload: {
                 let new: HallConfig
                 do {

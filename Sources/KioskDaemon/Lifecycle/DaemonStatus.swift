@@ -15,18 +15,27 @@ enum DaemonStatus {
         var uptimeSeconds: Int
         var socket: String
         var config: String
-        var storage: String
-        var tickets: Int
-        var waiting: [String: Int]
+        var storage: Storage
+        var tickets: Int?
+        var waiting: [String: Int]?
         /// Tickets transferred to a window wait for that window, not in a category's queue.
-        var waitingForWindows: [String: Int]
-        var windowsOpen: [String]
+        var waitingForWindows: [String: Int]?
+        var windowsOpen: [String]?
         var connections: Int
+        /// `max_connections` in force (admins may use a few more).
+        var maxConnections: Int
         var subscribers: Int
         var slowSubscribersCut: UInt64
-        var lastEventSeq: Int64
+        var lastEventSeq: Int64?
         var devices: [String: String]
         var lastReload: Reload?
+        /// Which database, and whether it can be used (`state` ok or fault, `error` why not).
+        struct Storage: Encodable {
+            var backend: String
+            var state: String
+            var error: String?
+            var since: String
+        }
         struct Reload: Encodable {
             var at: String
             var ok: Bool
@@ -35,11 +44,16 @@ enum DaemonStatus {
     }
 
     static func make(hall: HallService, store: any Store, bus: EventBus, devices: DeviceHub, configPath: String,
-        socket: String, uptime: Duration, connections: Int, lastReload: (at: Date, ok: Bool, error: String?)?) async -> JSONValue {
+        socket: String, uptime: Duration, connections: Int, maxConnections: Int, lastReload: (at: Date, ok: Bool, error: String?)?) async -> JSONValue {
         let config = hall.config, now = hall.clock.now(), day = config.calendar.day(for: now)
         let tz = config.daemon.timeZone
+        let health = store.health
+        // What the database holds; absent when it cannot be read (the storage field says why).
+        var stored: (tickets: Int, lastSeq: Int64, waiting: [String: Int], forWindows: [String: Int], states: [String: WindowState])?
+        var storage = View.Storage(backend: store.description, state: health.state.rawValue, error: health.error,
+            since: ISO8601.string(health.since, timeZone: tz))
         do {
-            let (tickets, lastSeq, waiting, forWindows, states) = try await store.read { r in
+            stored = try await store.read { r in
                 var waiting: [String: Int] = [:]
                 for c in config.categories {
                     waiting[c.id] = try r.waitingSummary(day: day, category: c.id).count
@@ -48,18 +62,19 @@ enum DaemonStatus {
                 for w in config.windows where forWindows[w.id] == nil { forWindows[w.id] = 0 }
                 return (try r.ticketCount(), try r.lastEventSeq(), waiting, forWindows, try r.windowStates())
             }
-            let view = View(
-                version: Daemon.version, hall: ["code": config.hall.code, "name": config.hall.name], pid: getpid(),
-                now: ISO8601.string(now, timeZone: tz), day: day.rawValue, uptimeSeconds: Int(uptime.components.seconds),
-                socket: socket, config: configPath, storage: store.description, tickets: tickets, waiting: waiting,
-                waitingForWindows: forWindows,
-                windowsOpen: config.windows.filter { states[$0.id]?.status == .open }.map(\.id), connections: connections,
-                subscribers: bus.subscriberCount, slowSubscribersCut: bus.droppedCount, lastEventSeq: lastSeq,
-                devices: devices.summary(),
-                lastReload: lastReload.map { .init(at: ISO8601.string($0.at, timeZone: tz), ok: $0.ok, error: $0.error) })
-            return try JSONValue(encoding: view)
         } catch {
-            return .object(["version": .string(Daemon.version), "storage": .string("unavailable: \(error)")])
+            storage.state = StorageHealth.State.fault.rawValue
+            storage.error = storage.error ?? "\(error)"
         }
+        let view = View(
+            version: Daemon.version, hall: ["code": config.hall.code, "name": config.hall.name], pid: getpid(),
+            now: ISO8601.string(now, timeZone: tz), day: day.rawValue, uptimeSeconds: Int(uptime.components.seconds),
+            socket: socket, config: configPath, storage: storage, tickets: stored?.tickets, waiting: stored?.waiting,
+            waitingForWindows: stored?.forWindows,
+            windowsOpen: stored.map { s in config.windows.filter { s.states[$0.id]?.status == .open }.map(\.id) },
+            connections: connections, maxConnections: maxConnections, subscribers: bus.subscriberCount, slowSubscribersCut: bus.droppedCount,
+            lastEventSeq: stored?.lastSeq, devices: devices.summary(),
+            lastReload: lastReload.map { .init(at: ISO8601.string($0.at, timeZone: tz), ok: $0.ok, error: $0.error) })
+        return (try? JSONValue(encoding: view)) ?? .object(["version": .string(Daemon.version)])
     }
 }

@@ -14,12 +14,14 @@ final class HallWorkers: Service, Sendable {
     let reload: @Sendable () async -> Void
     let probe: @Sendable () async throws -> Void
     let maintain: @Sendable () async throws -> Void
+    let verifyStorage: @Sendable () async -> Void
     let alertInterval: Duration
 
     init(hall: HallService, logger: Logger, watchdog: Duration?, alertInterval: Duration = .seconds(10),
         probe: @escaping @Sendable () async throws -> Void, maintain: @escaping @Sendable () async throws -> Void,
-        reload: @escaping @Sendable () async -> Void) {
+        verifyStorage: @escaping @Sendable () async -> Void = {}, reload: @escaping @Sendable () async -> Void) {
         self.maintain = maintain
+        self.verifyStorage = verifyStorage
         self.hall = hall
         self.logger = logger
         self.watchdog = watchdog
@@ -59,8 +61,9 @@ final class HallWorkers: Service, Sendable {
         }
     }
 
-    /// `WATCHDOG=1` only when the event loop and the store both answer: a hung daemon stops
-    /// pinging and systemd restarts it.
+    /// `WATCHDOG=1` only when the event loop and the store both answer and the store is not
+    /// faulted: a hung daemon, or one whose database stays unusable, stops pinging and systemd
+    /// restarts it.
     private func watchdogLoop(every interval: Duration) async {
         while !Task.isCancelled {
             do {
@@ -73,7 +76,11 @@ final class HallWorkers: Service, Sendable {
         }
     }
 
+    /// The integrity check first — it takes seconds on a large database, so it runs after READY
+    /// rather than before — then housekeeping (and, while the store is faulted, reopening it)
+    /// every second.
     private func maintenanceLoop() async {
+        await verifyStorage()
         while !Task.isCancelled {
             try? await Task.sleep(for: .seconds(1))
             do { try await maintain() } catch { logger.failure(.warning, "storage maintenance failed", error) }

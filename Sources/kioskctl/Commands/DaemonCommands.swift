@@ -24,7 +24,11 @@ struct StatusCommand: KioskCommand {
             }
             f.add("socket", s.text("socket"))
             f.add("config", s.text("config"))
-            f.add("storage", s.text("storage"))
+            if let storage = s["storage"] {
+                let backend = storage.text("backend") ?? "?"
+                f.add("storage", storage.text("state") == "ok" ? backend
+                    : "\(backend) FAULT: \(storage.text("error") ?? "?")")
+            }
             f.add("tickets", s.text("tickets").map { "\($0) stored" })
             if let waiting = s["waiting"]?.objectValue {
                 // Tickets transferred to a window wait for it, outside every category's count.

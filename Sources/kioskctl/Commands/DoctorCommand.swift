@@ -78,9 +78,15 @@ struct DoctorCommand: ParsableCommand {
         }
 
         // 3. Storage, as the daemon sees it, and free disk where it keeps its state.
-        if let storage = status?["storage"]?.stringValue {
-            add(storage.hasPrefix("unavailable") ? .fail : .ok, "storage",
-                storage + (status?["tickets"].map { ", \($0.plainText) tickets stored" } ?? ""))
+        if let storage = status?["storage"], let state = storage["state"]?.stringValue {
+            let backend = storage["backend"]?.plainText ?? "?"
+            if state == "ok" {
+                add(.ok, "storage", backend + (status?["tickets"].map { ", \($0.plainText) tickets stored" } ?? ""))
+            } else {
+                // The reason says what to do; the restart is what systemd will do anyway.
+                add(.fail, "storage", "\(backend): \(state) since \(storage["since"]?.plainText ?? "?") — "
+                    + "\(storage["error"]?.plainText ?? "?"); then `systemctl restart kioskd` if it does not recover within a minute")
+            }
         } else if status != nil {
             add(.warn, "storage", "daemon.status did not say")
         }

@@ -1,0 +1,20 @@
+import Foundation
+
+/// Whether the database can be used: `fault` while it cannot be written or read (read-only,
+/// disk full, I/O error, corrupt), with the reason in words a technician can act on.
+public struct StorageHealth: Sendable, Equatable {
+    public enum State: String, Sendable { case ok, fault }
+    public var state: State
+    /// The reason, naming the file; nil when ok.
+    public var error: String?
+    /// When the current state began.
+    public var since: Date
+
+    public init(state: State, error: String? = nil, since: Date = Date()) {
+        self.state = state
+        self.error = error
+        self.since = since
+    }
+
+    public static func ok(since: Date = Date()) -> StorageHealth { StorageHealth(state: .ok, since: since) }
+}
