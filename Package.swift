@@ -90,6 +90,8 @@ let package = Package(
         .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices", "KioskTestSupport"], swiftSettings: strict),
         .testTarget(name: "KioskCertificatesTests", dependencies: ["KioskCertificates"], swiftSettings: strict),
         .testTarget(name: "KioskDaemonTests", dependencies: ["KioskDaemon"], swiftSettings: strict),
+        // kioskctl's readable output (tables, times, event lines), tested in-process.
+        .testTarget(name: "KioskctlTests", dependencies: ["kioskctl", "KioskCore", "KioskProtocol"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["KioskClient", "KioskProtocol", "KioskTestSupport"], swiftSettings: strict),
     ]
 )
