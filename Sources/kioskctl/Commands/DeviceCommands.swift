@@ -42,10 +42,7 @@ enum DeviceText {
 
     /// "2026-11-22T04:37:05.112+08:00": printed as hall time with its offset, like every time.
     static func isTimestamp(_ text: String) -> Bool {
-        let c = Array(text.utf8.prefix(16))
-        guard c.count == 16 else { return false }
-        let digits = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15]
-        return digits.allSatisfy { (48...57).contains(c[$0]) } && c[4] == 45 && c[7] == 45 && c[10] == 84 && c[13] == 58
+        text.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d"#, options: .regularExpression) != nil
     }
 
     /// Every scalar of an object as "key  value" lines, nested keys dotted, `first` keys first.
