@@ -97,6 +97,8 @@ let package = Package(
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOTestUtils", package: "swift-nio"),
         ], swiftSettings: strict),
+        // kioskctl's readable output (tables, times, event lines), tested in-process.
+        .testTarget(name: "KioskctlTests", dependencies: ["kioskctl", "KioskCore", "KioskProtocol"], swiftSettings: strict),
         .testTarget(name: "IntegrationTests", dependencies: ["KioskClient", "KioskProtocol", "KioskTestSupport"], swiftSettings: strict),
     ]
 )

@@ -9,7 +9,10 @@ struct Kioskctl: ParsableCommand {
         abstract: "Control and inspect kioskd, the queue-and-call daemon of a service hall.",
         discussion: """
             Every command talks to kioskd over its Unix socket (--socket, or $KIOSKD_SOCKET, else \
-            /run/kioskd/kioskd.sock) and prints readable text; add --json for the daemon's raw result.
+            /run/kioskd/kioskd.sock) and prints readable text; add --json for the daemon's raw result. \
+            At a terminal, tables are fitted to its width (--wide shows every column; COLUMNS sets a \
+            width, also for a pipe) and states are coloured, unless NO_COLOR is set. Times are hall \
+            time with the hall's offset.
 
             Tickets can be named by id (17) or by today's number (A001); certificates by serial.
 

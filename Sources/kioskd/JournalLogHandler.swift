@@ -1,20 +1,25 @@
 import Foundation
+import KioskCore
 import Logging
 import Synchronization
 
 /// Logs one line per message to stderr. Under systemd (JOURNAL_STREAM is set) each line starts
 /// with its syslog priority (`<3>` error … `<7>` debug), so `journalctl -p warning` filters by
-/// level; otherwise lines carry a timestamp for a terminal.
+/// level; otherwise lines carry a timestamp for a terminal, in hall time with its offset (the
+/// config's `[daemon] timezone`), so a fault at 04:37 in the hall reads 04:37, not the evening before.
 struct JournalLogHandler: LogHandler {
     let label: String
     let journal: Bool
+    let timeZone: TimeZone
     var logLevel: Logger.Level
     var metadata: Logger.Metadata = [:]
 
     private static let lock = Mutex(())
 
-    init(label: String, level: Logger.Level, journal: Bool = ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil) {
+    init(label: String, level: Logger.Level, timeZone: TimeZone,
+        journal: Bool = !(ProcessInfo.processInfo.environment["JOURNAL_STREAM"] ?? "").isEmpty) {
         self.label = label
+        self.timeZone = timeZone
         self.logLevel = level
         self.journal = journal
     }
@@ -43,7 +48,7 @@ struct JournalLogHandler: LogHandler {
         if journal {
             line = "<\(Self.priority(event.level))>\(event.message)\(meta)\n"
         } else {
-            let time = Date().formatted(.iso8601.year().month().day().time(includingFractionalSeconds: false))
+            let time = ISO8601.string(Date(), timeZone: timeZone)
             line = "\(time) \(event.level) \(label): \(event.message)\(meta)\n"
         }
         Self.lock.withLock { _ in FileHandle.standardError.write(Data(line.utf8)) }

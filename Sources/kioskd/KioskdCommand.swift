@@ -48,7 +48,8 @@ struct KioskdCommand: AsyncParsableCommand {
             return
         }
         let level = Logger.Level(rawValue: hallConfig.daemon.logLevel) ?? .info
-        LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level) }
+        let zone = hallConfig.daemon.timeZone
+        LoggingSystem.bootstrap { label in JournalLogHandler(label: label, level: level, timeZone: zone) }
         let logger = Logger(label: "kioskd")
         logger.info("kioskd \(Daemon.version) starting for \(hallConfig.hall.code) with \(path)")
         do {

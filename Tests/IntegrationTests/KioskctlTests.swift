@@ -74,10 +74,10 @@ struct KioskctlTests {
                 let r = try hall.ctl("take", category)
                 #expect(r.status == 0, "\(r)")
             }
-            let r = try hall.ctl("stats", "--csv")
+            let r = try hall.ctl("stats", "--csv", "--no-bom")
             #expect(r.status == 0, "\(r)")
             let rows = r.stdout.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
-            #expect(rows.first?.joined(separator: ",") == "scope,key,name,issued,served,noShows,cancelled,averageWaitSeconds,maxWaitSeconds,averageServiceSeconds,evaluations,satisfactionRate,badReviews")
+            #expect(rows.first?.joined(separator: ",") == "scope,key,name,issued,served,noShows,cancelled,averageWaitSeconds,maxWaitSeconds,averageServiceSeconds,evaluations,satisfactionRate,badReviews,called")
             let categories = rows.filter { $0.first == "category" }
             #expect(categories.map { $0[1] } == ["A", "B", "C", "D"])
             let issued = Dictionary(uniqueKeysWithValues: categories.map { ($0[1], $0[3]) })
@@ -87,7 +87,9 @@ struct KioskctlTests {
             let total = try #require(rows.last)
             #expect(total.first == "total")
             #expect(total[3] == "5")
-            #expect(rows.allSatisfy { $0.count == 13 })
+            #expect(rows.allSatisfy { $0.count == 14 })
+            // Windows issue nothing: their issued cell is empty.
+            #expect(rows.filter { $0.first == "window" }.allSatisfy { $0[3].isEmpty })
 
             // The readable table lines up CJK names and ends with the bad-review section.
             let table = try hall.ctl("stats")
@@ -208,13 +210,20 @@ struct KioskctlHall {
         try Self.run(Self.kioskctl, args + ["--socket", daemon.socket])
     }
 
+    /// The same, with these environment variables (COLUMNS, NO_COLOR).
+    func ctl(environment: [String: String], _ args: String...) throws -> Result {
+        try Self.run(Self.kioskctl, args + ["--socket", daemon.socket], environment: environment)
+    }
+
     static var kioskctl: URL { URL(fileURLWithPath: DaemonHarness.binary("kioskctl")) }
 
     static func run(_ executable: URL, _ args: [String], environment: [String: String] = [:]) throws -> Result {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw HarnessError("no \(executable.path): build it first (swift build --product \(executable.lastPathComponent))")
         }
-        let r = try ToolRun.run(executable.path, args, environment: environment, removing: ["KIOSKD_SOCKET"])
+        // A pipe, not a terminal: full tables unless COLUMNS is given.
+        let r = try ToolRun.run(executable.path, args, environment: environment,
+            removing: ["KIOSKD_SOCKET", "COLUMNS", "NO_COLOR"].filter { environment[$0] == nil })
         return Result(status: r.status, stdout: r.stdout, stderr: r.stderr)
     }
 }

@@ -16,40 +16,41 @@ struct AppointmentTests {
     }
 
     @Test func checkInInsideTheSlotIsAccepted() throws {
-        try booking().checkIn(at: local(2026, 11, 21, 10, 15), personKey: "key-alice")
+        try booking().checkIn(at: local(2026, 11, 21, 10, 15), personKey: "key-alice", timeZone: shanghai)
     }
 
     @Test func theSlotIncludesBothEnds() throws {
-        try booking().checkIn(at: slotStart, personKey: "key-alice")
-        try booking().checkIn(at: slotEnd, personKey: "key-alice")
+        try booking().checkIn(at: slotStart, personKey: "key-alice", timeZone: shanghai)
+        try booking().checkIn(at: slotEnd, personKey: "key-alice", timeZone: shanghai)
     }
 
     @Test func beforeTheSlotIsOutsideSlot() {
         let error = expectRefusal(.outsideSlot) {
-            try booking().checkIn(at: slotStart.addingTimeInterval(-1), personKey: "key-alice")
+            try booking().checkIn(at: slotStart.addingTimeInterval(-1), personKey: "key-alice", timeZone: shanghai)
         }
-        #expect(error?.details["slotStart"] != nil)
-        #expect(error?.details["slotEnd"] != nil)
+        // The slot as the citizen booked it: hall time with its offset, not UTC.
+        #expect(error?.details["slotStart"] == "2026-11-21T10:00:00.000+08:00")
+        #expect(error?.details["slotEnd"] == "2026-11-21T10:30:00.000+08:00")
     }
 
     @Test func afterTheSlotIsOutsideSlot() {
-        expectRefusal(.outsideSlot) { try booking().checkIn(at: slotEnd.addingTimeInterval(1), personKey: "key-alice") }
-        expectRefusal(.outsideSlot) { try booking().checkIn(at: local(2026, 11, 22, 10, 15), personKey: "key-alice") }
+        expectRefusal(.outsideSlot) { try booking().checkIn(at: slotEnd.addingTimeInterval(1), personKey: "key-alice", timeZone: shanghai) }
+        expectRefusal(.outsideSlot) { try booking().checkIn(at: local(2026, 11, 22, 10, 15), personKey: "key-alice", timeZone: shanghai) }
     }
 
     @Test func anAlreadyUsedAppointmentIsInvalidState() {
         expectRefusal(.invalidState) {
-            try booking(ticketId: 17).checkIn(at: local(2026, 11, 21, 10, 15), personKey: "key-alice")
+            try booking(ticketId: 17).checkIn(at: local(2026, 11, 21, 10, 15), personKey: "key-alice", timeZone: shanghai)
         }
     }
 
     @Test func someoneElsesCardIsForbidden() {
-        expectRefusal(.forbidden) { try booking().checkIn(at: local(2026, 11, 21, 10, 15), personKey: "key-bob") }
+        expectRefusal(.forbidden) { try booking().checkIn(at: local(2026, 11, 21, 10, 15), personKey: "key-bob", timeZone: shanghai) }
     }
 
     @Test func aBookingWithoutAPersonIsCheckedInByCodeAlone() throws {
-        try booking(person: nil).checkIn(at: local(2026, 11, 21, 10, 15), personKey: "key-bob")
-        try booking(person: nil).checkIn(at: local(2026, 11, 21, 10, 15), personKey: nil)
+        try booking(person: nil).checkIn(at: local(2026, 11, 21, 10, 15), personKey: "key-bob", timeZone: shanghai)
+        try booking(person: nil).checkIn(at: local(2026, 11, 21, 10, 15), personKey: nil, timeZone: shanghai)
     }
 
     @Test func sameBookingSentTwiceIsTheSame() {

@@ -73,6 +73,27 @@ struct DayStatsTests {
         #expect((b.issued, b.served, b.noShows, b.cancelled) == (3, 2, 0, 0))
     }
 
+    @Test func aNoShowThatWasRequeuedIsStillANoShowOfTheDay() {
+        var requeued = past("A006", id: 6, .waiting, issued: 240, firstCalled: 1200)
+        requeued.requeues = 1  // missed its call, put back in line
+        var missedTwice = past("A007", id: 7, .noShow, window: "3", issued: 250, firstCalled: 1300)
+        missedTwice.requeues = 1  // requeued, then missed its second call too
+        let s = DayStats.compute(
+            day: day0, tickets: tickets + [requeued, missedTwice], evaluations: [], categoryOrder: ["A", "B"],
+            windowOrder: ["3", "4"])
+        #expect(s.categories[0].noShows == 1 + 1 + 2)  // A003, A006 once, A007 twice
+        #expect(s.total.noShows == 4)
+        // At the window that last called it; A006 waits again, at no window, until its next call.
+        #expect(s.windows[0].noShows == 1 + 2)
+    }
+
+    @Test func calledCountsTicketsCalledAtLeastOnce() {
+        #expect(stats.categories[0].called == 3)  // A001, A002, A003; not the cancelled or waiting ones
+        #expect(stats.categories[1].called == 3)
+        #expect(stats.total.called == 6)
+        #expect(stats.windows[0].called == 3)
+    }
+
     @Test func waitRunsFromIssueToTheFirstCall() {
         // A: 300, 900, 880 s; the waiting and the cancelled tickets have no wait yet.
         #expect(stats.categories[0].averageWaitSeconds == 693)

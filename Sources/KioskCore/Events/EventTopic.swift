@@ -37,6 +37,16 @@ public enum EventTopic {
     /// Someone at a kiosk asked for a certificate that is not theirs or not ready; no state changes.
     public static let certificatePickupRefused = "certificate.pickup_refused"
 
+    /// Every topic above: what a client that describes events (`kioskctl watch`) must know.
+    public static let all: [String] = [
+        ticketIssued, ticketCalled, ticketRecalled, ticketStarted, ticketFinished, ticketNoShow, ticketRequeued,
+        ticketTransferred, ticketCancelled, windowOpened, windowPaused, windowClosed, queueAlert, evaluationSubmitted,
+        deviceStatus, deviceAdded, deviceRemoved, idcardPresented, dayRolledOver, configReloaded, storageStatus,
+        certificateReceived, certificateRendered, certificatePrinting, certificatePrinted, certificateReady,
+        certificatePickedUp, certificateShipped, certificateHeld, certificateFailed, certificateVoided,
+        certificatePickupRefused,
+    ]
+
     public static func matches(_ pattern: String, _ topic: String) -> Bool {
         if pattern.hasSuffix("*") { return topic.hasPrefix(pattern.dropLast()) }
         return pattern == topic

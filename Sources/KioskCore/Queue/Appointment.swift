@@ -28,7 +28,8 @@ public struct Appointment: Sendable, Equatable {
     }
 
     /// Checks that this appointment may become a ticket now, for this person.
-    public func checkIn(at now: Date, personKey presented: String?) throws {
+    /// `timeZone` is the hall's: the slot in the refusal reads as the citizen's booking does.
+    public func checkIn(at now: Date, personKey presented: String?, timeZone: TimeZone) throws {
         if ticketId != nil {
             throw KioskError(.invalidState, "appointment \(code) has already been checked in",
                 details: ["state": "checked_in"])
@@ -38,7 +39,8 @@ public struct Appointment: Sendable, Equatable {
         }
         guard now >= slotStart, now <= slotEnd else {
             throw KioskError(.outsideSlot, "appointment \(code) can be checked in during its slot only",
-                details: ["slotStart": ISO8601.string(slotStart), "slotEnd": ISO8601.string(slotEnd)])
+                details: ["slotStart": ISO8601.string(slotStart, timeZone: timeZone),
+                    "slotEnd": ISO8601.string(slotEnd, timeZone: timeZone)])
         }
     }
 

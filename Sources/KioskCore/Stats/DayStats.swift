@@ -5,8 +5,13 @@ import Foundation
 public struct DayStats: Sendable, Equatable {
     public struct Line: Sendable, Equatable {
         public var key: String
+        /// Numbers handed out (categories, total); for a window, the tickets it called.
         public var issued = 0
+        /// Tickets called at least once.
+        public var called = 0
         public var served = 0
+        /// No-show events of the day (过号): a ticket requeued after a no-show still counts its
+        /// no-show, and counts again if it misses its second call.
         public var noShows = 0
         public var cancelled = 0
         public var averageWaitSeconds: Int?
@@ -36,7 +41,9 @@ public struct DayStats: Sendable, Equatable {
             var l = Line(key: key)
             l.issued = issued.count
             l.served = ts.count { $0.state == .done }
-            l.noShows = ts.count { $0.state == .noShow }
+            l.called = ts.count { $0.firstCalledAt != nil }
+            // Requeue is only allowed from no_show, so each requeue is one earlier no-show.
+            l.noShows = ts.reduce(0) { $0 + $1.requeues + ($1.state == .noShow ? 1 : 0) }
             l.cancelled = ts.count { $0.state == .cancelled }
             let waits = ts.compactMap { t in t.firstCalledAt.map { $0.timeIntervalSince(t.issuedAt) } }
             if !waits.isEmpty {

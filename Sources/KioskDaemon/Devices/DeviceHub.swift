@@ -161,14 +161,15 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
         Dictionary(registry.devices.map { ($0.id, $0.health.state.rawValue) }, uniquingKeysWith: { a, _ in a })
     }
 
-    func list() async throws -> JSONValue { try JSONValue(encoding: registry.list()) }
+    func list() async throws -> JSONValue { try JSONValue(encoding: registry.list(), timeZone: config.daemon.timeZone) }
 
     func status(id: String) async throws -> JSONValue {
         guard let device = registry.device(id) else { throw KioskError(.notFound, "no device \(id)") }
-        var info = try JSONValue(encoding: DeviceInfo(device)).objectValue ?? [:]
+        let tz = config.daemon.timeZone
+        var info = try JSONValue(encoding: DeviceInfo(device), timeZone: tz).objectValue ?? [:]
         switch device {
-        case let p as any ReceiptPrinter: info["printer"] = try JSONValue(encoding: await p.status())
-        case let r as any IDCardReader: info["reader"] = try JSONValue(encoding: await r.status())
+        case let p as any ReceiptPrinter: info["printer"] = try JSONValue(encoding: await p.status(), timeZone: tz)
+        case let r as any IDCardReader: info["reader"] = try JSONValue(encoding: await r.status(), timeZone: tz)
         default: break
         }
         // `state` at the top level (contract for technicians' scripts).
@@ -183,7 +184,7 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
             return [
                 "id": .string(result.id), "kind": .string(result.kind.rawValue), "passed": .bool(result.passed),
                 "message": .string(result.message), "state": .string(result.health.state.rawValue),
-                "health": try JSONValue(encoding: result.health),
+                "health": try JSONValue(encoding: result.health, timeZone: config.daemon.timeZone),
                 "at": .string(ISO8601.string(result.at, timeZone: config.daemon.timeZone)),
             ]
         } catch {
@@ -249,7 +250,12 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
         } catch {
             throw error.kioskError
         }
-        return ["device": .string(sim.id), "card": .string(card.description)]
+        // Masked, like every card a result shows; `card` is the same in one line for a person.
+        return [
+            "device": .string(sim.id), "cardType": .string(card.cardType.rawValue), "name": .string(card.maskedName),
+            "idNumber": .string(card.idNumber.masked),
+            "card": .string("\(card.cardType.rawValue) \(card.maskedName) \(card.idNumber.masked)"),
+        ]
     }
 
     func simPrinter(_ p: SimPrinterParams) async throws -> JSONValue {

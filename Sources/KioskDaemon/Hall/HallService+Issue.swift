@@ -48,7 +48,7 @@ extension HallService {
                 if let c = p.category, c != a.category {
                     throw RPCError.invalidParams("appointment \(code) is for category \(a.category), not \(c)")
                 }
-                try a.checkIn(at: now, personKey: holder?.key)
+                try a.checkIn(at: now, personKey: holder?.key, timeZone: config.daemon.timeZone)
                 categoryId = a.category
                 if holder == nil, let key = a.personKey, let masked = a.personMasked { holder = Holder(key: key, masked: masked, age: nil) }
                 appointment = a

@@ -8,7 +8,10 @@ extension HallService {
     public struct StatsLine: Codable, Sendable {
         public var key: String
         public var name: String?
-        public var issued: Int
+        /// Numbers handed out; absent on window lines (a window issues nothing: see `called`).
+        public var issued: Int?
+        /// Tickets called at least once (for a window: the tickets it called).
+        public var called: Int
         public var served: Int
         public var noShows: Int
         public var cancelled: Int
@@ -46,8 +49,8 @@ extension HallService {
                 categoryOrder: config.categories.map(\.id), windowOrder: config.windows.map(\.id)),
              try r.lastAuditEntry(before: end))
         }
-        func line(_ l: DayStats.Line, name: String?) -> StatsLine {
-            StatsLine(key: l.key, name: name, issued: l.issued, served: l.served, noShows: l.noShows, cancelled: l.cancelled,
+        func line(_ l: DayStats.Line, name: String?, issues: Bool = true) -> StatsLine {
+            StatsLine(key: l.key, name: name, issued: issues ? l.issued : nil, called: l.called, served: l.served, noShows: l.noShows, cancelled: l.cancelled,
                 averageWaitSeconds: l.averageWaitSeconds, maxWaitSeconds: l.maxWaitSeconds,
                 averageServiceSeconds: l.averageServiceSeconds, evaluations: l.evaluations,
                 satisfactionRate: l.satisfactionRate.map { ($0 * 10000).rounded() / 10000 }, badReviews: l.badReviews)
@@ -55,7 +58,7 @@ extension HallService {
         return StatsView(
             date: day.rawValue, hall: config.hall.code,
             categories: stats.categories.map { line($0, name: config.category($0.key)?.name) },
-            windows: stats.windows.map { line($0, name: config.window($0.key)?.name) },
+            windows: stats.windows.map { line($0, name: config.window($0.key)?.name, issues: false) },
             total: line(stats.total, name: nil),
             badReviews: stats.badReviews.map { EvaluationView($0, timeZone: config.daemon.timeZone) },
             auditHead: AuditHeadView(seq: head?.seq ?? 0, hash: head?.hash ?? String(repeating: "0", count: 64)))

@@ -69,6 +69,12 @@ public enum JSONValue: Sendable, Equatable, Codable {
         self = try JSONCoding.decoder.decode(JSONValue.self, from: JSONCoding.encoder.encode(value))
     }
 
+    /// Converts any Encodable into a JSONValue, its dates in `timeZone`'s offset: what a result
+    /// whose dates a person reads (a device's `health.since`) is built with, in the hall's zone.
+    public init<T: Encodable>(encoding value: T, timeZone: TimeZone) throws {
+        self = try JSONCoding.decoder.decode(JSONValue.self, from: JSONCoding.encoder(timeZone: timeZone).encode(value))
+    }
+
     /// Decodes this value as `T` (through JSON).
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
         try JSONCoding.decoder.decode(T.self, from: JSONCoding.encoder.encode(self))
@@ -77,13 +83,16 @@ public enum JSONValue: Sendable, Equatable, Codable {
 
 /// The one JSON configuration used on the wire: compact, sorted keys (stable output for diffs).
 public enum JSONCoding {
-    public static var encoder: JSONEncoder {
+    public static var encoder: JSONEncoder { encoder(timeZone: TimeZone(identifier: "UTC")!) }
+
+    /// Any Date that reaches the wire is ISO 8601 with offset (contract), never seconds; results
+    /// pass the hall's zone so a person reads hall time.
+    public static func encoder(timeZone: TimeZone) -> JSONEncoder {
         let e = JSONEncoder()
         e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Any Date that reaches the wire is ISO 8601 with offset (contract), never seconds.
         e.dateEncodingStrategy = .custom { date, encoder in
             var c = encoder.singleValueContainer()
-            try c.encode(ISO8601.string(date))
+            try c.encode(ISO8601.string(date, timeZone: timeZone))
         }
         return e
     }

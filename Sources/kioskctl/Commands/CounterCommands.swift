@@ -232,6 +232,10 @@ struct WindowsCommand: KioskCommand {
             let list = r.arrayValue ?? []
             guard !list.isEmpty else { return "No windows are configured." }
             var table = Table("id", "name", "serves", "status", "staff", "since", "current", ">waiting")
+            table.shape("name", .cut(min: 6))
+            table.shape("serves", .optional)
+            table.shape("status", state: true)
+            table.shape("staff", .cut(min: 6))
             for w in list {
                 var name = w.text("name") ?? ""
                 if w["prereview"]?.boolValue == true { name += " (pre-review)" }

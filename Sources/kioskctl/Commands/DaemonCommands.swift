@@ -49,7 +49,10 @@ struct StatusCommand: KioskCommand {
             }
             f.add("events", s.text("lastEventSeq").map { "last seq \($0)" })
             if let devices = s["devices"]?.objectValue {
-                f.add("devices", devices.isEmpty ? "none" : devices.keys.sorted().map { "\($0) \(devices[$0]!.plainText)" }
+                f.add("devices", devices.isEmpty ? "none" : devices.keys.sorted().map { id in
+                    let state = devices[id]!.plainText
+                    return "\(id) \(Palette.paint(state, Palette.colour(ofState: state)))"
+                }
                     .joined(separator: "\n"))
             }
             if let r = s["lastReload"], !r.isNull {

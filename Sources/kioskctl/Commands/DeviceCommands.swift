@@ -9,6 +9,42 @@ enum DeviceText {
         return "\(state): \(reason)"
     }
 
+    /// One device (`device.status`, `sim.printer`): "printer0: fault: paper out", then where it is,
+    /// since when, its last error and what its driver reports (paper, connection, card), each once.
+    static func detail(_ d: JSONValue, id fallback: String = "?") -> String {
+        let health = self.health(d)
+        var f = Fields()
+        f.add("kind", d.text("kind"))
+        f.add("transport", d.text("transport"))
+        f.add("endpoint", d.text("endpoint"))
+        f.add("since", d.text("health.since").map { Format.dateTime($0) })
+        f.add("last error", d.text("health.lastError") ?? d.text("lastError"))
+        for part in ["printer", "reader"] {
+            guard let o = d[part]?.objectValue else { continue }
+            for key in o.keys.sorted() where key != "health" {
+                f.add(words(key), o[key].flatMap { $0.isNull ? nil : yesNo($0) })
+            }
+        }
+        let state = d.text("health.state") ?? d.text("state") ?? ""
+        return "\(d.text("id") ?? fallback): \(Palette.paint(health, Palette.colour(ofState: state)))\n" + f.render()
+    }
+
+    /// "coverOpen" → "cover open".
+    static func words(_ key: String) -> String {
+        key.reduce(into: "") { s, c in
+            if c.isUppercase { s += " " + c.lowercased() } else { s.append(c) }
+        }
+    }
+
+    static func yesNo(_ v: JSONValue) -> String {
+        v.boolValue.map { $0 ? "yes" : "no" } ?? v.plainText
+    }
+
+    /// "2026-11-22T04:37:05.112+08:00": printed as hall time with its offset, like every time.
+    static func isTimestamp(_ text: String) -> Bool {
+        text.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d"#, options: .regularExpression) != nil
+    }
+
     /// Every scalar of an object as "key  value" lines, nested keys dotted, `first` keys first.
     static func fields(_ value: JSONValue, first: [String] = []) -> Fields {
         var flat: [(String, String)] = []
@@ -16,7 +52,8 @@ enum DeviceText {
             if let o = v.objectValue {
                 for key in o.keys.sorted() { walk(o[key]!, prefix.isEmpty ? key : "\(prefix).\(key)") }
             } else if !v.isNull {
-                flat.append((prefix, v.plainText))
+                let text = v.plainText
+                flat.append((prefix, isTimestamp(text) ? Format.dateTime(text) : text))
             }
         }
         walk(value, "")
@@ -43,6 +80,11 @@ struct DevicesCommand: KioskCommand {
             let list = r.arrayValue ?? []
             guard !list.isEmpty else { return "No devices are configured." }
             var table = Table("id", "kind", "transport", "endpoint", "health", "since", "last error")
+            table.shape("kind", .optional)
+            table.shape("transport", .optional)
+            table.shape("endpoint", .cut(min: 12))
+            table.shape("health", .cut(min: 20), state: true)  // the reason matters more than the kind
+            table.shape("last error", .cut(min: 12))
             for d in list {
                 table.add(d.text("id") ?? "", d.text("kind") ?? "", d.text("transport") ?? "", d.text("endpoint") ?? "",
                     DeviceText.health(d), Format.dateTime(d.text("health.since")), d.text("health.lastError") ?? "")
@@ -70,11 +112,7 @@ struct DeviceCommand: ParsableCommand {
         func validate() throws { try Check.notEmpty(id, "ID") }
 
         func perform(_ link: DaemonLink) throws {
-            try link.show(link.call(.deviceStatus, DeviceParams(id: id))) { d in
-                "\(d.text("id") ?? id): \(DeviceText.health(d))\n"
-                    + DeviceText.fields(d, first: ["kind", "transport", "endpoint", "health.state", "health.reason",
-                        "health.since", "health.lastError"]).render()
-            }
+            try link.show(link.call(.deviceStatus, DeviceParams(id: id))) { d in DeviceText.detail(d, id: id) }
         }
     }
 
@@ -206,9 +244,12 @@ struct SimCommand: ParsableCommand {
             let params = SimCardParams(device: device, remove: remove ? true : nil, name: name, idNumber: idNumber,
                 sex: sex?.rawValue, nation: nation, address: address)
             try link.show(link.call(.simCard, params)) { r in
-                let head = remove ? "Card removed." : "Card placed."
-                let f = DeviceText.fields(r, first: ["device", "name", "idNumber"])
-                return r.objectValue?.isEmpty == false ? head + "\n" + f.render() : head
+                if remove { return "Card taken off" + (r.text("device").map { " \($0)" } ?? "") + "." }
+                let reader = r.text("device").map { " on \($0)" } ?? ""
+                // Masked by kioskd; an older kioskd answers only `card`.
+                let card = [r.text("cardType").map(EventSummary.cardType), r.text("name"), r.text("idNumber")]
+                    .compactMap { $0 }.joined(separator: " ")
+                return "Card placed\(reader): \(card.isEmpty ? r.text("card") ?? "?" : card)."
             }
         }
     }
@@ -249,9 +290,7 @@ struct SimCommand: ParsableCommand {
 
         func perform(_ link: DaemonLink) throws {
             let params = SimPrinterParams(device: device, paper: paper?.rawValue, connected: unplug ? false : plug ? true : nil)
-            try link.show(link.call(.simPrinter, params)) { r in
-                DeviceText.fields(r, first: ["id", "state", "lastError"]).render()
-            }
+            try link.show(link.call(.simPrinter, params)) { r in DeviceText.detail(r, id: device ?? "printer") }
         }
     }
 }

@@ -32,11 +32,13 @@ struct DoctorCommand: ParsableCommand {
     }
 
     func run() throws {
+        Terminal.current = Terminal.detect(wide: true)  // verdicts are coloured; lines are never cut
         var checks: [Check] = []
         func add(_ v: Verdict, _ area: String, _ detail: String) {
             let c = Check(verdict: v, area: area, detail: detail)
             checks.append(c)
-            Output.line("\(c.verdict.rawValue.padding(toLength: 5, withPad: " ", startingAt: 0)) \(area.padding(toLength: 9, withPad: " ", startingAt: 0)) \(detail)")
+            let verdict = Palette.paint(c.verdict.rawValue, Palette.colour(ofState: c.verdict.rawValue))
+            Output.line("\(verdict)\(String(repeating: " ", count: max(1, 6 - c.verdict.rawValue.count)))\(area.padding(toLength: 9, withPad: " ", startingAt: 0)) \(detail)")
         }
 
         // 1. Configuration: the same loader the daemon uses.

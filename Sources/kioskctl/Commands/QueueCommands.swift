@@ -14,6 +14,11 @@ struct CategoriesCommand: KioskCommand {
             let list = result.arrayValue ?? []
             guard !list.isEmpty else { return "No categories are configured." }
             var table = Table("id", "name", "prefix", "hours", "open", ">issued", ">left", ">waiting", ">est. wait", "open windows")
+            table.shape("name", .cut(min: 8))
+            table.shape("prefix", .optional)
+            table.shape("open", state: true)
+            table.shape("left", .optional)
+            table.shape("open windows", .cut(min: 6))
             for c in list {
                 var name = c.text("name") ?? ""
                 if c["requiresPrereview"]?.boolValue == true { name += " (pre-review)" }

@@ -55,6 +55,9 @@ enum CertificateText {
 
         if let history = c["history"]?.arrayValue {
             var table = Table("at", "state", "actor", "note")
+            table.shape("state", state: true)
+            table.shape("actor", .cut(min: 10))
+            table.shape("note", .cut(min: 8))
             for s in history {
                 table.add(Format.dateTime(s.text("at"), sameDayAs: day), s.text("state") ?? "", s.text("actor") ?? "", s.text("note") ?? "")
             }
@@ -62,6 +65,9 @@ enum CertificateText {
         }
         if let attempts = c["printAttempts"]?.arrayValue {
             var table = Table(">#", "printer", ">job", "state", "at", "reason")
+            table.shape("job", .optional)
+            table.shape("state", state: true)
+            table.shape("reason", .cut(min: 8))
             for a in attempts {
                 table.add(a.text("number") ?? "", a.text("printer") ?? "", a.text("job") ?? "", a.text("state") ?? "",
                     Format.dateTime(a.text("at"), sameDayAs: day), a.text("reason") ?? "")
@@ -74,6 +80,12 @@ enum CertificateText {
     /// A table of certificates (`cert.list`).
     static func table(_ list: [JSONValue]) -> String {
         var table = Table("serial", "state", "type", "department", "holder", "order", "issued", "printer")
+        table.shape("state", state: true)
+        table.shape("type", .cut(min: 8))
+        table.shape("department", .optional)
+        table.shape("holder", .cut(min: 6))
+        table.shape("order", .optional)
+        table.shape("printer", .optional)
         for c in list {
             table.add(c.text("serial") ?? "", c.text("state") ?? "", c.text("type") ?? "", c.text("department") ?? "",
                 holder(c), c.text("orderId") ?? "", Format.dateTime(c.text("issuedAt")), c.text("printer") ?? "")
@@ -104,8 +116,8 @@ enum CertificateText {
     static func auditTable(_ entries: [JSONValue]) -> String {
         var table = Table([
             Table.Column(title: "seq", rightAligned: true), Table.Column(title: "at"), Table.Column(title: "action"),
-            Table.Column(title: "subject"), Table.Column(title: "actor"), Table.Column(title: "details", maxWidth: 60),
-            Table.Column(title: "hash"),
+            Table.Column(title: "subject", fit: .cut(min: 10)), Table.Column(title: "actor", fit: .cut(min: 8)),
+            Table.Column(title: "details", maxWidth: 60, fit: .cut(min: 10)), Table.Column(title: "hash", fit: .optional),
         ])
         for e in entries {
             table.add(e.text("seq") ?? "", Format.dateTime(e.text("at")), e.text("action") ?? "", e.text("subject") ?? "",

@@ -15,6 +15,9 @@ struct ConnectionOptions: ParsableArguments {
     @Flag(name: .long, help: "Print the daemon's raw result as JSON (pretty, sorted keys) instead of readable text.")
     var json = false
 
+    @Flag(name: .long, help: "Show every column of tables, however wide; at a terminal they are fitted to its width.")
+    var wide = false
+
     @Option(name: .customLong("as"), help: ArgumentHelp(
         "Drop to a lesser role for this command (session.hello), e.g. to check what a kiosk may do.", valueName: "role"))
     var role: String?
@@ -94,6 +97,7 @@ extension KioskCommand {
     var answerTimeout: Double? { 30 }
 
     func run() throws {
+        Terminal.current = Terminal.detect(wide: connection.wide)
         do {
             let link = try DaemonLink(connection, timeout: answerTimeout)
             try perform(link)

@@ -26,19 +26,47 @@ enum Format {
         return duration(Int(n))
     }
 
-    /// The wall-clock part of an ISO 8601 timestamp, in the hall's own offset ("09:12:03").
-    /// The daemon writes times in the hall's offset, so no conversion to this machine's zone.
+    /// "09:12:03 +08:00": the wall-clock time of an ISO 8601 timestamp and its offset. The daemon
+    /// writes times in the hall's zone, so this is hall time, whatever this machine's zone is, and
+    /// the offset says so (a UTC time reads "+00:00", never as if it were the hall's).
     static func clock(_ iso: String?) -> String {
         guard let iso, let t = iso.firstIndex(of: "T") else { return iso ?? "" }
-        return String(iso[iso.index(after: t)...].prefix(8))
+        let time = String(iso[iso.index(after: t)...].prefix(8))
+        return offset(iso).map { "\(time) \($0)" } ?? time
     }
 
-    /// "2026-11-21 09:12:03", or just the time when `sameDayAs` is that day.
-    static func dateTime(_ iso: String?, sameDayAs day: String? = nil) -> String {
+    /// "2026-11-21 09:12:03 +08:00"; just the time and offset when the timestamp falls on `sameDayAs`
+    /// (by default today, in the timestamp's own offset).
+    static func dateTime(_ iso: String?, sameDayAs day: String? = nil, now: Date = Date()) -> String {
         guard let iso, let t = iso.firstIndex(of: "T") else { return iso ?? "" }
         let date = String(iso[..<t])
-        if let day, day == date { return clock(iso) }
+        if date == (day ?? today(inOffsetOf: iso, now: now)) { return clock(iso) }
         return date + " " + clock(iso)
+    }
+
+    /// "+08:00" from "…T09:12:03.120+08:00" (or "+0800"); "+00:00" from "…Z"; nil without one.
+    static func offset(_ iso: String) -> String? {
+        guard let t = iso.firstIndex(of: "T") else { return nil }
+        let time = iso[iso.index(after: t)...]
+        if time.hasSuffix("Z") || time.hasSuffix("z") { return "+00:00" }
+        guard let sign = time.lastIndex(where: { $0 == "+" || $0 == "-" }) else { return nil }
+        let digits = time[time.index(after: sign)...].filter(\.isNumber)
+        guard digits.count == 4 else { return nil }
+        return "\(time[sign])\(digits.prefix(2)):\(digits.suffix(2))"
+    }
+
+    /// Today's date ("2026-11-21") at the offset `iso` was written in.
+    static func today(inOffsetOf iso: String, now: Date = Date()) -> String? {
+        guard let text = offset(iso), let hours = Int(text.dropFirst().prefix(2)), let minutes = Int(text.suffix(2)) else {
+            return nil
+        }
+        let seconds = (hours * 3600 + minutes * 60) * (text.hasPrefix("-") ? -1 : 1)
+        guard let zone = TimeZone(secondsFromGMT: seconds) else { return nil }
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let c = calendar.dateComponents([.year, .month, .day], from: now)
+        guard let y = c.year, let m = c.month, let d = c.day else { return nil }
+        return String(format: "%04d-%02d-%02d", y, m, d)
     }
 
     /// Seconds from an ISO 8601 timestamp until now (nil when unreadable).

@@ -73,6 +73,11 @@ enum TicketText {
     /// A table of tickets (waiting lists).
     static func table(_ tickets: [JSONValue]) -> String {
         var table = Table(">#", "number", ">id", "category", "priority", "issued", ">waited", ">est. wait", "for window", "holder")
+        table.shape("id", .optional)
+        table.shape("category", .cut(min: 6))
+        table.shape("priority", .optional)
+        table.shape("for window", .optional)
+        table.shape("holder", .cut(min: 8))
         for t in tickets {
             let ahead = t.int("ahead").map { String($0 + 1) } ?? ""
             let priority = t.text("priority") == "normal" ? "" : (t.text("priority") ?? "")
