@@ -14,7 +14,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "kiosk-bench",
         abstract: "Benchmarks kioskd: take latency, read throughput, event fan-out, memory, start time.")
 
-    @Option(help: "Which: all, commit, take, reads, events, memory, startup, store, idcard, print, render, cups.") var only = "all"
+    @Option(help: "Which: all, commit, take, reads, events, memory, startup, store, idcard, print, render, cups, abuse.") var only = "all"
     @Option(help: "The repository's Config folder (certificate templates for `render`).") var configDir = "Config"
     @Option(help: "queue.take round trips to time.") var takes = 2000
     @Option(help: "Seconds of read load.") var readSeconds = 5.0
@@ -35,6 +35,10 @@ struct Bench: ParsableCommand {
         if want("print") { try printAfterCommit() }
         if want("render") { try certificateRendering() }
         if want("cups") { try certificateToCUPS() }
+        if want("abuse") {
+            try slowSubscribers()
+            try partialLineFlood()
+        }
         if only == "store" { try storeReads() }
     }
 

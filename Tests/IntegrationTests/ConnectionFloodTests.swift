@@ -73,8 +73,8 @@ import Testing
         // 200 descriptors: 200 − 64 reserved − 16 for admins = 120 connections.
         let h = try Self.harness()
         try h.start(launcher: ["/usr/bin/prlimit", "--nofile=200:200", "--"])
-        let flood = Self.flood(h, 300, ["--hold", "5"])
-        #expect(try Self.eventually { try Self.status(h)["connections"]?.intValue ?? 0 >= 110 }, "the flood never filled the daemon")
+        let flood = Self.flood(h, 300, ["--hold", "15"])
+        #expect(try Self.eventually(90) { try Self.status(h)["connections"]?.intValue ?? 0 >= 110 }, "the flood never filled the daemon")
         // The technician's connection is beyond the limit, in the admin reserve.
         let status = try Self.status(h)
         #expect(status["pid"]?.intValue == Int64(h.process!.processIdentifier))
@@ -129,7 +129,7 @@ import Testing
         _ = try c.call("daemon.status")
         let baseline = Self.residentKiB(h)
         let flood = Self.flood(h, 100, ["--subscribe", "--hold", "10"])
-        #expect(try Self.eventually { try Self.status(h)["subscribers"]?.intValue ?? 0 >= 100 })
+        #expect(try Self.eventually(90) { try Self.status(h)["subscribers"]?.intValue ?? 0 >= 100 })
         // ~1,000 events of ~400 bytes: far fewer than the 4,096 messages a queue may hold, more
         // bytes than 64 KiB plus what the socket buffers take.
         for _ in 0..<1_000 {

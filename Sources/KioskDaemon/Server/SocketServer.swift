@@ -295,11 +295,12 @@ final class SocketServer: Service, Sendable {
         var gid: UInt32 = 0
     }
 
-    /// A live daemon on the same path must not be displaced by a second one.
+    /// A live daemon on the same path must not be displaced by a second one. Non-blocking: a
+    /// listener whose backlog is full (EAGAIN) is alive too, and must not hang this check.
     static func refuseIfServing(_ path: String) throws {
         var st = stat()
         guard stat(path, &st) == 0 else { return }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { return }
         defer { close(fd) }
         var addr = sockaddr_un()
@@ -311,7 +312,7 @@ final class SocketServer: Service, Sendable {
         let ok = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        if ok == 0 { throw KioskError(.conflict, "another kioskd is already serving \(path)") }
+        if ok == 0 || errno == EAGAIN { throw KioskError(.conflict, "another kioskd is already serving \(path)") }
     }
 
     static func chgrp(_ path: String, _ name: String) throws {

@@ -83,7 +83,7 @@ import Testing
         let start = Date()
         #expect(try port.read(max: 16, timeout: .milliseconds(150)).isEmpty)
         let elapsed = Date().timeIntervalSince(start)
-        #expect(elapsed >= 0.14 && elapsed < 1)
+        #expect(elapsed >= 0.14, "returned before its timeout")
     }
 
     @Test func aHungUpPtyIsDisconnected() throws {
