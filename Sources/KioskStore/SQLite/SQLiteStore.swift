@@ -34,6 +34,8 @@ public final class SQLiteStore: Store {
         }
         do {
             pool = try DatabasePool(path: path, configuration: config)
+            // GRDB sets the writer to NORMAL when it enables WAL, after prepareDatabase: put FULL back.
+            try pool.barrierWriteWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             try SQLiteMigrations.migrator.migrate(pool)
         } catch {
             throw StoreError("cannot open SQLite database \(path): \(error)")
