@@ -7,7 +7,7 @@ import Synchronization
 /// disk (fsync) before `write` returns. Readers run concurrently with the single writer.
 public final class SQLiteStore: Store {
     private let pool: DatabasePool
-    private let sink = Mutex<(@Sendable ([StoredEvent]) -> Void)?>(nil)
+    private let sink = Mutex<EventSink?>(nil)
     private let commits = CommitCounter()
     public let path: String
 
@@ -72,7 +72,7 @@ public final class SQLiteStore: Store {
     public var generation: UInt64? { commits.value.load(ordering: .acquiring) }
 
     public func setEventSink(_ sink: @escaping @Sendable ([StoredEvent]) -> Void) {
-        self.sink.withLock { $0 = sink }
+        self.sink.withLock { $0 = EventSink(deliver: sink) }
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReader) throws -> T) async throws -> T {
@@ -91,7 +91,7 @@ public final class SQLiteStore: Store {
                 // the generation moves before the writer is answered.
                 db.afterNextTransaction(onCommit: { _ in
                     commits.value.add(1, ordering: .releasing)
-                    if let sink, !events.isEmpty { sink(events) }
+                    if let sink, !events.isEmpty { sink.deliver(events) }
                 })
                 return result
             }
@@ -110,6 +110,13 @@ public final class SQLiteStore: Store {
             throw error
         }
     }
+}
+
+/// The commit hook's destination, in a struct: a closure kept directly in a `Mutex` is re-wrapped
+/// in two reabstraction thunks by every `withLock` that reads it, so each commit's publication
+/// went through all the earlier ones' thunks (40% of a take's CPU after 10,000 commits).
+struct EventSink: Sendable {
+    let deliver: @Sendable ([StoredEvent]) -> Void
 }
 
 /// Counts commits; shared with the commit hook, which outlives no store.
