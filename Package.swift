@@ -88,7 +88,9 @@ let package = Package(
         .testTarget(name: "KioskCoreTests", dependencies: ["KioskCore"], swiftSettings: strict),
         .testTarget(name: "KioskConfigTests", dependencies: ["KioskConfig"], swiftSettings: strict),
         .testTarget(name: "KioskProtocolTests", dependencies: ["KioskProtocol"], swiftSettings: strict),
-        .testTarget(name: "KioskStoreTests", dependencies: ["KioskStore", "KioskTestSupport"], swiftSettings: strict),
+        .testTarget(name: "KioskStoreTests", dependencies: [
+            "KioskStore", "KioskTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+        ], swiftSettings: strict),
         .testTarget(name: "KioskDevicesTests", dependencies: ["KioskDevices", "KioskTestSupport"], swiftSettings: strict),
         .testTarget(name: "KioskCertificatesTests", dependencies: ["KioskCertificates"], swiftSettings: strict),
         .testTarget(name: "KioskDaemonTests", dependencies: [

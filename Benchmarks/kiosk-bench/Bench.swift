@@ -14,9 +14,10 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "kiosk-bench",
         abstract: "Benchmarks kioskd: take latency, read throughput, event fan-out, memory, start time.")
 
-    @Option(help: "Which: all, commit, take, reads, events, memory, startup, store, idcard, print, render, cups, abuse.") var only = "all"
+    @Option(help: "Which: all, commit, take, curve, reads, events, memory, startup, store, idcard, print, render, cups, abuse.") var only = "all"
     @Option(help: "The repository's Config folder (certificate templates for `render`).") var configDir = "Config"
     @Option(help: "queue.take round trips to time.") var takes = 2000
+    @Option(help: "Timed requests of each kind per level of `curve`.") var curveSamples = 300
     @Option(help: "Seconds of read load.") var readSeconds = 5.0
     @Option(help: "Tickets for the memory check.") var memoryTickets = 100_000
     @Option(help: "Past tickets stored for the start-up check.") var pastTickets = 1_000_000
@@ -27,6 +28,7 @@ struct Bench: ParsableCommand {
         var commitP50: Double?
         if want("commit") || want("take") { commitP50 = try rawCommit() }
         if want("take") { try takeLatency(commitP50: commitP50!) }
+        if want("curve") { try laneCurve() }
         if want("reads") { try readThroughput() }
         if want("events") { try eventFanOut() }
         if want("memory") { try memory() }

@@ -83,6 +83,22 @@ func ticket(_ n: Int, category: String = "A", orderKey: Int64 = 0) -> Ticket {
         #expect(stored.map(\.seq) == [11, 12, 13, 14, 15])
     }
 
+    /// Publication must cost the same at the 200th commit as at the first: a sink re-wrapped on
+    /// each commit (a closure read out of a `Mutex`) was called through every earlier commit's
+    /// thunks, two stack frames more each time.
+    @Test(arguments: Backends.all) func theEventSinkIsCalledAtTheSameDepthAfterManyCommits(_ backend: Backends.Factory) async throws {
+        let (store, _, cleanup) = try backend.make()
+        defer { cleanup() }
+        let depths = Mutex<[Int]>([])
+        store.setEventSink { _ in depths.withLock { $0.append(Thread.callStackReturnAddresses.count) } }
+        for _ in 0..<200 {
+            try await store.write { w in try w.appendEvent(topic: "t", at: Date(), json: "{}") }
+        }
+        let seen = depths.withLock { $0 }
+        #expect(seen.count == 200)
+        #expect(seen.last == seen.first, "stack depth at the sink: first \(seen.first ?? 0), last \(seen.last ?? 0)")
+    }
+
     @Test(arguments: Backends.all) func dataAndSeqSurviveReopening(_ backend: Backends.Factory) async throws {
         let (store, reopen, cleanup) = try backend.make()
         defer { cleanup() }

@@ -9,7 +9,7 @@ struct SQLiteAccess: StoreWriter {
     let log: EventBuffer?
 
     /// Prepared once per connection and reused: preparing costs more than most of these queries.
-    private func statement(_ sql: String) throws -> Statement { try db.cachedStatement(sql: sql) }
+    func statement(_ sql: String) throws -> Statement { try db.cachedStatement(sql: sql) }
 
     // MARK: tickets
 
@@ -40,49 +40,38 @@ struct SQLiteAccess: StoreWriter {
             """), arguments: StatementArguments(args)).map(TicketRow.decode)
     }
 
-    /// `WHERE` clause and arguments of the lane a waiting ticket belongs to.
-    private static func lane(of t: Ticket) -> (String, [any DatabaseValueConvertible]) {
-        if let w = t.assignedWindow { return ("day = ? AND state = 'waiting' AND assigned_window = ?", [t.day.rawValue, w]) }
-        return ("day = ? AND state = 'waiting' AND assigned_window IS NULL AND category = ?", [t.day.rawValue, t.category])
-    }
-
+    /// From the lane rows (`LaneGroups.swift`): a few indexed reads however long the lane.
     func laneCounts(of t: Ticket) throws -> CallOrder.LaneCounts {
-        let (lane, args) = Self.lane(of: t)
-        let group = t.front ? "front = 1" : (t.priority.isPriority ? "front = 0 AND priority != 'normal'" : "front = 0 AND priority = 'normal'")
-        let row = try Row.fetchOne(try statement("""
-            SELECT COALESCE(SUM(front = 1), 0) AS fronts,
-                   COALESCE(SUM(front = 0 AND priority != 'normal'), 0) AS priorities,
-                   COALESCE(SUM(front = 0 AND priority = 'normal'), 0) AS normals,
-                   COALESCE(SUM(\(group) AND order_key < ?), 0) AS before
-            FROM tickets WHERE \(lane)
-            """), arguments: StatementArguments([t.orderKey] + args))!
-        return CallOrder.LaneCounts(fronts: row["fronts"], priorities: row["priorities"], normals: row["normals"],
-            beforeInGroup: row["before"])
+        let seat = try laneSeat(id: t.id)
+        let counts = try seat.map { try laneGroupCounts(day: $0.group.day, lane: $0.group.lane) } ?? [:]
+        guard let seat, seat.group == LaneGroup(waiting: t), let position = seat.position, let own = counts[seat.group.kind] else {
+            throw StoreError("ticket \(t.id) (\(t.number)) is not stored as waiting in its lane")
+        }
+        return CallOrder.LaneCounts(
+            fronts: counts[.front]?.waiting ?? 0, priorities: counts[.priority]?.waiting ?? 0,
+            normals: counts[.normal]?.waiting ?? 0, beforeInGroup: try waitingBefore(position: position, inGroup: own.id))
     }
 
     func laneHeads(day: HallDay, categories: [String], window: String?) throws -> [Ticket] {
-        var lanes: [(String, [any DatabaseValueConvertible])] = categories.map {
-            ("day = ? AND state = 'waiting' AND assigned_window IS NULL AND category = ?", [day.rawValue, $0])
-        }
-        if let window { lanes.append(("day = ? AND state = 'waiting' AND assigned_window = ?", [day.rawValue, window])) }
+        let lanes = categories.map { LaneGroup.lane(category: $0, assignedWindow: nil) } + (window.map { ["window:\($0)"] } ?? [])
         var heads: [Ticket] = []
-        for (lane, args) in lanes {
-            for group in ["front = 1", "front = 0 AND priority != 'normal'", "front = 0 AND priority = 'normal'"] {
-                if let row = try Row.fetchOne(try statement("SELECT * FROM tickets WHERE \(lane) AND \(group) ORDER BY order_key LIMIT 1"),
-                    arguments: StatementArguments(args)) {
-                    heads.append(TicketRow.decode(row))
-                }
+        for lane in lanes {
+            let counts = try laneGroupCounts(day: day.rawValue, lane: lane)
+            for kind in LaneGroup.Kind.allCases where counts[kind].map({ $0.waiting > 0 }) ?? false {
+                if let head = try head(of: LaneGroup(day: day.rawValue, lane: lane, kind: kind)) { heads.append(head) }
             }
         }
         return heads
     }
 
     func waitingSummary(day: HallDay, category: String) throws -> (count: Int, oldestIssuedAt: Date?) {
-        let row = try Row.fetchOne(try statement("""
-            SELECT COUNT(*) AS n, MIN(issued_at) AS oldest FROM tickets
-            WHERE day = ? AND state = 'waiting' AND assigned_window IS NULL AND category = ?
-            """), arguments: [day.rawValue, category])!
-        return (row["n"], (row["oldest"] as Double?).map(Date.init(timeIntervalSince1970:)))
+        // The count from the lane rows; the oldest from the partial index `tickets_waiting_since`.
+        let count = try laneGroupCounts(day: day.rawValue, lane: LaneGroup.lane(category: category, assignedWindow: nil))
+            .values.reduce(0) { $0 + $1.waiting }
+        let oldest = try Double.fetchOne(try statement("""
+            SELECT MIN(issued_at) FROM tickets WHERE day = ? AND state = 'waiting' AND assigned_window IS NULL AND category = ?
+            """), arguments: [day.rawValue, category])
+        return (count, oldest.map(Date.init(timeIntervalSince1970:)))
     }
 
     func waitingTickets(day: HallDay) throws -> [Ticket] {
@@ -280,19 +269,25 @@ struct SQLiteAccess: StoreWriter {
         var t = ticket
         var cols = TicketRow.columns(t)
         cols.removeAll { $0.0 == "id" }
-        try statement(
-            "INSERT INTO tickets (\(cols.map(\.0).joined(separator: ", "))) VALUES (\(databaseQuestionMarks(count: cols.count)))"
-        ).execute(arguments: StatementArguments(cols.map(\.1)))
-        t.id = db.lastInsertedRowID
+        try moveInLanes(t, from: nil) { position in
+            cols.append(("lane_position", position))
+            try statement(
+                "INSERT INTO tickets (\(cols.map(\.0).joined(separator: ", "))) VALUES (\(databaseQuestionMarks(count: cols.count)))"
+            ).execute(arguments: StatementArguments(cols.map(\.1)))
+            t.id = db.lastInsertedRowID
+        }
         return t
     }
 
     func update(_ ticket: Ticket) throws {
         var cols = TicketRow.columns(ticket)
         cols.removeAll { $0.0 == "id" }
-        try statement(
-            "UPDATE tickets SET \(cols.map { "\($0.0) = ?" }.joined(separator: ", ")) WHERE id = ?"
-        ).execute(arguments: StatementArguments(cols.map(\.1) + [ticket.id]))
+        try moveInLanes(ticket, from: try laneSeat(id: ticket.id)) { position in
+            cols.append(("lane_position", position))
+            try statement(
+                "UPDATE tickets SET \(cols.map { "\($0.0) = ?" }.joined(separator: ", ")) WHERE id = ?"
+            ).execute(arguments: StatementArguments(cols.map(\.1) + [ticket.id]))
+        }
     }
 
     func addServiceTime(day: HallDay, category: String, seconds: Double) throws {

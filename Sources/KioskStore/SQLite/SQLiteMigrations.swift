@@ -161,6 +161,28 @@ enum SQLiteMigrations {
                 ALTER TABLE certificates ADD COLUMN pickup_code_failures INTEGER NOT NULL DEFAULT 0;
                 """)
         }
+        m.registerMigration("v4_lane_groups") { db in
+            try db.execute(sql: """
+                -- A waiting ticket's place in its lane group, given as it enters (see LaneGroups.swift).
+                ALTER TABLE tickets ADD COLUMN lane_position INTEGER;
+                -- Per day, lane and group (front, priority, normal): how many wait, how many entered.
+                CREATE TABLE lane_groups (
+                    id INTEGER PRIMARY KEY,
+                    day TEXT NOT NULL, lane TEXT NOT NULL, kind TEXT NOT NULL,
+                    waiting INTEGER NOT NULL, entered INTEGER NOT NULL, last_order_key INTEGER NOT NULL,
+                    UNIQUE (day, lane, kind)
+                );
+                -- Departures by position, as a Fenwick tree: node i counts those in (i - (i & -i), i].
+                CREATE TABLE lane_departures (
+                    lane_group INTEGER NOT NULL, node INTEGER NOT NULL, departed INTEGER NOT NULL,
+                    PRIMARY KEY (lane_group, node)
+                ) WITHOUT ROWID;
+                -- The oldest waiting ticket of a category (waitingSummary, alerts) without a scan.
+                CREATE INDEX tickets_waiting_since ON tickets (day, category, issued_at)
+                    WHERE state = 'waiting' AND assigned_window IS NULL;
+                """)
+            try SQLiteAccess(db: db, log: nil).rebuildAllLaneGroups()
+        }
         return m
     }
 }

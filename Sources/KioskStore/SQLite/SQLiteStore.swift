@@ -20,8 +20,8 @@ public final class SQLiteStore: Store {
     }
 
     private let state: Mutex<Connections>
-    private let sink = Mutex<(@Sendable ([StoredEvent]) -> Void)?>(nil)
-    private let healthSink = Mutex<(@Sendable (StorageHealth) -> Void)?>(nil)
+    private let sink = Mutex<EventSink?>(nil)
+    private let healthSink = Mutex<HealthSink?>(nil)
     private let commits = CommitCounter()
     public let path: String
 
@@ -80,7 +80,7 @@ public final class SQLiteStore: Store {
     public var health: StorageHealth { state.withLock { $0.health } }
 
     public func setHealthSink(_ sink: @escaping @Sendable (StorageHealth) -> Void) {
-        healthSink.withLock { $0 = sink }
+        healthSink.withLock { $0 = HealthSink(deliver: sink) }
     }
 
     /// Checkpoints while healthy; while faulted, tries to reopen the database instead. Called
@@ -129,7 +129,7 @@ public final class SQLiteStore: Store {
                 s = Connections(pool: pool, health: .ok())
                 return s.health
             }
-            if let healed { healthSink.withLock { $0 }?(healed) }
+            if let healed { healthSink.withLock { $0 }?.deliver(healed) }
         } catch let error as DatabaseError {
             // Still faulted; keep the newest reason (a read-only file may now be a full disk).
             if let fault = SQLiteFault(resultCode: error.extendedResultCode.rawValue, path: path) {
@@ -168,7 +168,7 @@ public final class SQLiteStore: Store {
     public var generation: UInt64? { commits.value.load(ordering: .acquiring) }
 
     public func setEventSink(_ sink: @escaping @Sendable ([StoredEvent]) -> Void) {
-        self.sink.withLock { $0 = sink }
+        self.sink.withLock { $0 = EventSink(deliver: sink) }
     }
 
     public func read<T: Sendable>(_ body: @escaping @Sendable (any StoreReader) throws -> T) async throws -> T {
@@ -194,7 +194,7 @@ public final class SQLiteStore: Store {
                 // the generation moves before the writer is answered.
                 db.afterNextTransaction(onCommit: { _ in
                     commits.value.add(1, ordering: .releasing)
-                    if let sink, !events.isEmpty { sink(events) }
+                    if let sink, !events.isEmpty { sink.deliver(events) }
                 })
                 return result
             }
@@ -218,7 +218,7 @@ public final class SQLiteStore: Store {
             s.checkpointer = nil
             return s.health
         }
-        if let changed { healthSink.withLock { $0 }?(changed) }
+        if let changed { healthSink.withLock { $0 }?.deliver(changed) }
     }
 
     /// Domain errors pass through; database errors become `StoreError` (→ storage_unavailable),
@@ -248,6 +248,18 @@ public final class SQLiteStore: Store {
         markFaulted(fault)
         return StoreError(fault.reason)
     }
+}
+
+/// The commit hook's destination, in a struct: a closure kept directly in a `Mutex` is re-wrapped
+/// in two reabstraction thunks by every `withLock` that reads it, so each commit's publication
+/// went through all the earlier ones' thunks (40% of a take's CPU after 10,000 commits).
+struct EventSink: Sendable {
+    let deliver: @Sendable ([StoredEvent]) -> Void
+}
+
+/// Where health changes go; in a struct for the same reason as `EventSink`.
+struct HealthSink: Sendable {
+    let deliver: @Sendable (StorageHealth) -> Void
 }
 
 /// Counts commits; shared with the commit hook, which outlives no store.

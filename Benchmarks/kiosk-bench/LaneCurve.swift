@@ -1,0 +1,50 @@
+import Foundation
+import KioskClient
+import KioskProtocol
+
+/// `--only curve`: does a request cost the same whatever the queue? One lane is filled to each
+/// level in turn and, at each, `queue.take`, `queue.ticket` (the new ticket, just after the
+/// take's commit, so never from the read cache) and `queue.call` are timed; a no-show after each
+/// call (not timed) frees the window, so the lane stays at its level while it is measured.
+extension Bench {
+    static let curveLevels = [0, 1_000, 2_500, 5_000, 7_500, 10_000]
+
+    func laneCurve() throws {
+        let before = try rawCommit()
+        let d = try Daemon.start()
+        let c = try KioskClient(socketPath: d.socket)
+        try c.call("window.open", ["window": "1", "staff": "bench"])
+        var waiting = 0
+        for _ in 0..<50 {  // warm up: the lane is back at 0 afterwards
+            let t = try c.call("queue.take", ["category": "C"])
+            try c.call("queue.ticket", ["id": t["id"]!])
+            try c.call("queue.call", ["window": "1"])
+            try c.call("queue.noShow", ["window": "1"])
+        }
+        say("waiting in lane C → p50 / p99 in ms (\(curveSamples) of each per level; raw commit p50 \(String(format: "%.3f", before)) ms)")
+        for level in Self.curveLevels {
+            while waiting < level {
+                try c.call("queue.take", ["category": "C"])
+                waiting += 1
+            }
+            var take: [Double] = [], ticket: [Double] = [], call: [Double] = []
+            for _ in 0..<curveSamples {
+                var t0 = DispatchTime.now()
+                let t = try c.call("queue.take", ["category": "C"])
+                take.append(ms(since: t0))
+                t0 = DispatchTime.now()
+                try c.call("queue.ticket", ["id": t["id"]!])
+                ticket.append(ms(since: t0))
+                t0 = DispatchTime.now()
+                try c.call("queue.call", ["window": "1"])
+                call.append(ms(since: t0))
+                try c.call("queue.noShow", ["window": "1"])
+            }
+            let (tk, tc, ca) = (Percentiles(take), Percentiles(ticket), Percentiles(call))
+            say(String(format: "%6d waiting: take %.3f / %.3f (%.2f× commit), ticket %.3f / %.3f, call %.3f / %.3f (%.2f× commit)",
+                level, tk.p50, tk.p99, tk.p50 / before, tc.p50, tc.p99, ca.p50, ca.p99, ca.p50 / before))
+        }
+        // The disk's speed drifts: the floor again, after the run.
+        _ = try rawCommit()
+    }
+}
