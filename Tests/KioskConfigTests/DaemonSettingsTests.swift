@@ -171,4 +171,31 @@ import KioskCore
         #expect(error?.key == "storage.backend")
         #expect(error?.message == "must be one of \"sqlite\", \"postgres\", not \"mysql\"")
     }
+
+    @Test func connectionBoundsHaveDefaultsAndCanBeSet() throws {
+        let defaults = try Fixture.parse(Fixture.minimal).daemon
+        #expect(defaults.maxConnections == nil)
+        #expect(defaults.idleLineSeconds == 30)
+        #expect(defaults.lineMemoryMiB == 64)
+        #expect(defaults.subscriberBufferBytes == 256 * 1024)
+        let set = try Fixture.parse("""
+            [daemon]
+            max_connections = 200
+            idle_line_seconds = 5
+            line_memory_mib = 8
+            subscriber_buffer_bytes = 65536
+
+            """ + Fixture.minimal).daemon
+        #expect(set.maxConnections == 200)
+        #expect(set.idleLineSeconds == 5)
+        #expect(set.lineMemoryMiB == 8)
+        #expect(set.subscriberBufferBytes == 65536)
+    }
+
+    @Test(arguments: ["max_connections = 0", "idle_line_seconds = 0", "line_memory_mib = 0", "subscriber_buffer_bytes = 100"])
+    func connectionBoundsBelowTheirMinimumAreRefused(_ line: String) {
+        let key = String(line.prefix { $0 != " " })
+        let refusal = Fixture.refusal("[daemon]\n\(line)\n\n" + Fixture.minimal)
+        #expect(refusal?.description.contains(key) == true, "\(String(describing: refusal))")
+    }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import KioskCore
 import KioskStore
+import NIOCore
 import Synchronization
 
 /// Fans committed events out to live subscribers. It never waits for one: a subscriber whose
@@ -8,7 +9,9 @@ import Synchronization
 /// released — cutting off hundreds at once must not hold up the commit that published.
 /// Events arrive from the store's commit hook in commit order, so `seq` is increasing here.
 public final class EventBus: Sendable {
-    public typealias Deliver = @Sendable (StoredEvent, String) -> Bool
+    /// Hands one event's wire line to a subscriber; false when it cannot take it (cut off). The
+    /// line is encoded once per event and its bytes shared by every subscriber's queue.
+    public typealias Deliver = @Sendable (StoredEvent, ByteBuffer) -> Bool
 
     struct Subscriber {
         var patterns: [String]
@@ -38,10 +41,10 @@ public final class EventBus: Sendable {
             var dropped: [@Sendable () -> Void] = []
             for e in events {
                 s.lastPublished = max(s.lastPublished, e.seq)
-                var line: String?
+                var line: ByteBuffer?
                 for (id, var sub) in s.subscribers where sub.live && e.seq > sub.lastSeq {
                     guard EventTopic.matches(any: sub.patterns, e.topic) else { continue }
-                    if line == nil { line = EventLine.encode(e, timeZone: timeZone) }
+                    if line == nil { line = ByteBuffer(string: EventLine.encode(e, timeZone: timeZone)) }
                     if sub.deliver(e, line!) {
                         sub.lastSeq = e.seq
                         s.subscribers[id] = sub
@@ -60,16 +63,20 @@ public final class EventBus: Sendable {
     /// An event that cannot be stored (the database is faulted): delivered to live subscribers
     /// now, under the newest stored seq since it takes none of its own, and never replayed.
     public func publishUnrecorded(topic: String, at: Date, json: String) {
-        state.withLock { s in
+        let dropped = state.withLock { s -> [@Sendable () -> Void] in
+            var dropped: [@Sendable () -> Void] = []
             let e = StoredEvent(seq: s.lastPublished, topic: topic, at: at, json: json)
-            let line = EventLine.encode(e, timeZone: timeZone)
+            let line = ByteBuffer(string: EventLine.encode(e, timeZone: timeZone))
             for (id, sub) in s.subscribers where sub.live && EventTopic.matches(any: sub.patterns, topic) {
                 if !sub.deliver(e, line) {
                     s.subscribers[id] = nil
                     s.dropped += 1
+                    dropped.append(sub.cutOff)
                 }
             }
+            return dropped
         }
+        for cutOff in dropped { cutOff() }
     }
 
     /// Registers a subscriber that is not live yet: its owner replays from the store, then calls

@@ -25,7 +25,7 @@ struct EventSubscription {
         // database) starts from the head, so live events are not held back until seq catches up.
         let since = min(max(0, params.since ?? head), head)
         let busId = connection.server.bus.subscribe(patterns: patterns, after: since, deliver: { _, line in
-            queue.offer(ByteBuffer(string: line))
+            queue.offer(line)
         }, cutOff: { [channel = connection.channel.channel, server = connection.server] in
             queue.abandon()
             server.slowSubscriberCut()

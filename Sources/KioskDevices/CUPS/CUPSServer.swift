@@ -65,8 +65,12 @@ public struct CUPSServer: Sendable, Hashable, CustomStringConvertible {
     /// `CUPS_SERVER` is read here first, because libcups caches its answer per thread: a thread
     /// that asked before the variable changed would not see the change. `CUPSConnection`
     /// resolves the default once, when it is created.
-    public static var `default`: CUPSServer {
-        if let env = getenv("CUPS_SERVER").map({ String(cString: $0) }), let server = CUPSServer(env) {
+    public static var `default`: CUPSServer { chosen(environment: ProcessInfo.processInfo.environment) }
+
+    /// `default` for a given environment (tests pass one instead of changing the process's own,
+    /// which would race with every thread reading it).
+    static func chosen(environment: [String: String]) -> CUPSServer {
+        if let env = environment["CUPS_SERVER"], let server = CUPSServer(env) {
             return server
         }
         let raw = cupsServer().map { String(cString: $0) } ?? "/run/cups/cups.sock"

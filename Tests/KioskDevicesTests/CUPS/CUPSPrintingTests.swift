@@ -372,12 +372,11 @@ struct CUPSPrintingTests {
         await #expect(throws: CUPSError.documentUnreadable(path: "/nonexistent.pdf", reason: "no such file")) {
             _ = try await connection.submit(queue: "P1", documentPath: "/nonexistent.pdf", jobName: "a")
         }
-        // No server given: CUPS_SERVER decides, as for lpstat.
-        let previous = getenv("CUPS_SERVER").map { String(cString: $0) }
-        setenv("CUPS_SERVER", cups.socketPath, 1)
-        let byDefault = CUPSConnection(server: nil as CUPSServer?)
-        if let previous { setenv("CUPS_SERVER", previous, 1) } else { unsetenv("CUPS_SERVER") }
-        #expect(byDefault.server.host == cups.socketPath)
+        // No server given: CUPS_SERVER decides, as for lpstat. (Given as an environment, not set in
+        // this process: setenv races with every test thread that reads the environment.)
+        let chosen = CUPSServer.chosen(environment: ["CUPS_SERVER": cups.socketPath])
+        #expect(chosen.host == cups.socketPath)
+        let byDefault = CUPSConnection(server: chosen)
         #expect(try await byDefault.printer("P1").state == .idle)
 
         let nope = CertificatePrinter(id: "cert9", queue: "Nope", connection: connection)
