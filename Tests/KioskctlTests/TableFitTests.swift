@@ -113,4 +113,14 @@ struct TerminalTests {
         #expect(Terminal.detect(wide: true, isTTY: true, environment: ["COLUMNS": "80"]).width == nil)
         #expect(Terminal.detect(wide: false, isTTY: false, environment: ["COLUMNS": "abc"]).width == nil)
     }
+
+    @Test(arguments: [20, 40, 64])
+    func wrappedTextFitsAndLosesNothing(_ width: Int) {
+        let text = "Config/demo.toml: hall 500107-01 九龙坡区行政服务中心, 4 categories, 5 windows, 3 devices, "
+            + "/a/very/long/path/without/any/spaces/in/it/at/all/kioskd.sqlite"
+        let lines = DisplayWidth.wrap(text, to: width)
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= width }, "\(lines)")
+        #expect(lines.joined().filter { $0 != " " } == text.filter { $0 != " " })
+        #expect(DisplayWidth.wrap("short", to: width) == ["short"])
+    }
 }

@@ -32,13 +32,18 @@ struct DoctorCommand: ParsableCommand {
     }
 
     func run() throws {
-        Terminal.current = Terminal.detect(wide: true)  // verdicts are coloured; lines are never cut
+        // Verdicts are coloured; details are never cut, but wrapped under themselves at a terminal.
+        let width = Terminal.detect(wide: false).width
+        Terminal.current = Terminal.detect(wide: true)
         var checks: [Check] = []
         func add(_ v: Verdict, _ area: String, _ detail: String) {
             let c = Check(verdict: v, area: area, detail: detail)
             checks.append(c)
             let verdict = Palette.paint(c.verdict.rawValue, Palette.colour(ofState: c.verdict.rawValue))
-            Output.line("\(verdict)\(String(repeating: " ", count: max(1, 6 - c.verdict.rawValue.count)))\(area.padding(toLength: 9, withPad: " ", startingAt: 0)) \(detail)")
+            let indent = 16  // "FAIL  " + area (9) + " "
+            let lines = width.map { DisplayWidth.wrap(detail, to: max(20, $0 - indent)) } ?? [detail]
+            Output.line("\(verdict)\(String(repeating: " ", count: max(1, 6 - c.verdict.rawValue.count)))\(area.padding(toLength: 9, withPad: " ", startingAt: 0)) \(lines[0])")
+            for more in lines.dropFirst() { Output.line(String(repeating: " ", count: indent) + more) }
         }
 
         // 1. Configuration: the same loader the daemon uses.

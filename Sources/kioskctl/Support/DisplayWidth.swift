@@ -52,4 +52,33 @@ enum DisplayWidth {
         }
         return out + "…"
     }
+
+    /// `text` broken into lines of at most `width` columns, at spaces where it can (a word longer
+    /// than a line, or a run of 汉字, is broken where it must). Nothing is cut off.
+    static func wrap(_ text: String, to width: Int) -> [String] {
+        guard width > 0, of(text) > width else { return [text] }
+        var lines: [String] = [], line = "", used = 0
+        func flush() {
+            lines.append(String(line.reversed().drop(while: { $0 == " " }).reversed()))
+            line = ""
+            used = 0
+        }
+        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            let w = of(word), gap = line.isEmpty ? 0 : 1
+            if used + gap + w <= width {
+                if gap == 1 { line.append(" ") }
+                line += word
+                used += gap + w
+                continue
+            }
+            if !line.isEmpty { flush() }
+            for c in word {
+                if used + of(c) > width { flush() }
+                line.append(c)
+                used += of(c)
+            }
+        }
+        if !line.isEmpty { flush() }
+        return lines
+    }
 }
