@@ -2,11 +2,11 @@ import Foundation
 
 /// Runs a command-line tool for a test and collects its exit status and output.
 ///
-/// Why through `/bin/sh`: the child's standard input, output and error are files the shell opens
-/// itself (`<in >out 2>err`), so no descriptor of the test process is handed over. Handing one
-/// over races with the hundreds of descriptors other tests open and close in parallel; a child
-/// once got a stranger's socket as its standard input and waited on it forever. And a tool that
-/// hangs is killed after `timeout` and reported, instead of stopping the whole suite.
+/// The child's standard input, output and error are files it opens itself, and every other
+/// descriptor is closed in it (`ChildProcess`), so no descriptor of the test process is handed
+/// over: that raced with the hundreds other tests open and close in parallel (a child once got a
+/// stranger's socket as its standard input and waited on it forever). A tool that hangs is killed
+/// after `timeout` and reported, instead of stopping the whole suite.
 public struct ToolRun: Sendable {
     public var status: Int32
     public var stdout: String
@@ -24,14 +24,10 @@ public struct ToolRun: Sendable {
         let err = dir.appendingPathComponent("tool-\(id).err").path
         _ = FileManager.default.createFile(atPath: input, contents: Data((stdin ?? "").utf8))
         defer { for path in [input, out, err] { try? FileManager.default.removeItem(atPath: path) } }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", "exec \"$0\" \"$@\" <'\(input)' >'\(out)' 2>'\(err)'", executable] + args
         var env = ProcessInfo.processInfo.environment
         for key in removing { env[key] = nil }
         env.merge(environment) { $1 }
-        p.environment = env
-        try p.run()
+        let p = try ChildProcess(executable: executable, arguments: args, environment: env, stdin: input, stdout: out, stderr: err)
         let deadline = Date().addingTimeInterval(timeout)
         while p.isRunning, Date() < deadline { usleep(5_000) }
         let timedOut = p.isRunning

@@ -1,10 +1,12 @@
 import Foundation
 
 /// A socket file as the file system knows it: which one is at a path, so the daemon can tell
-/// its own socket from one that replaced it.
+/// its own socket from one that replaced it. The change time is part of it because a file
+/// system reuses a deleted file's inode number at once: a stranger's new socket may get ours.
 struct SocketFile: Sendable, Equatable {
     let device: UInt64
     let inode: UInt64
+    let changed: timespec
 
     /// The socket at `path`, or nil when there is none (or the path is not a socket).
     init?(path: String) {
@@ -12,6 +14,11 @@ struct SocketFile: Sendable, Equatable {
         guard lstat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFSOCK else { return nil }
         device = UInt64(st.st_dev)
         inode = UInt64(st.st_ino)
+        changed = st.st_ctim
+    }
+
+    static func == (a: SocketFile, b: SocketFile) -> Bool {
+        a.device == b.device && a.inode == b.inode && a.changed.tv_sec == b.changed.tv_sec && a.changed.tv_nsec == b.changed.tv_nsec
     }
 }
 

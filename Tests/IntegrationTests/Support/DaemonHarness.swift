@@ -1,6 +1,7 @@
 import Foundation
 import KioskClient
 import KioskProtocol
+import KioskTestSupport
 
 /// Starts the real `kioskd` binary on a temporary socket and state dir, for tests that drive it
 /// over the socket the way kiosk shells and displays do.
@@ -8,7 +9,7 @@ final class DaemonHarness: @unchecked Sendable {
     let dir: URL
     let configPath: String
     let socket: String
-    private(set) var process: Process?
+    private(set) var process: ChildProcess?
     private(set) var stderrPath: String
 
     /// The folder holding the built executables (beside the test bundle).
@@ -106,23 +107,13 @@ final class DaemonHarness: @unchecked Sendable {
 
     /// Starts kioskd and waits until its socket accepts.
     func start(timeout: TimeInterval = 20, environment: [String: String] = [:], launcher: [String] = [], waitOn: String? = nil) throws {
-        let p = Process()
-        if launcher.isEmpty {
-            p.executableURL = URL(fileURLWithPath: Self.binary("kioskd"))
-            p.arguments = ["--config", configPath]
-        } else {
-            p.executableURL = URL(fileURLWithPath: launcher[0])
-            p.arguments = Array(launcher.dropFirst()) + [Self.binary("kioskd"), "--config", configPath]
-        }
-        if !environment.isEmpty {
-            p.environment = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
-        }
-        _ = FileManager.default.createFile(atPath: stderrPath, contents: nil)  // an existing log is appended to
-        let output = FileHandle(forWritingAtPath: stderrPath)!
-        output.seekToEndOfFile()
-        p.standardError = output
-        p.standardOutput = output
-        try p.run()
+        let command = launcher.isEmpty
+            ? [Self.binary("kioskd"), "--config", configPath]
+            : launcher + [Self.binary("kioskd"), "--config", configPath]
+        let env = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
+        // Output appends to the log, so a restarted daemon's log follows the first one's.
+        let p = try ChildProcess(executable: command[0], arguments: Array(command.dropFirst()), environment: env,
+            stdout: stderrPath, stderr: stderrPath)
         process = p
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
@@ -163,7 +154,7 @@ final class DaemonHarness: @unchecked Sendable {
 
     deinit {
         // A daemon that died by a signal we did not send is a crash: say so, with its log.
-        if let p = process, !p.isRunning, p.terminationReason == .uncaughtSignal, p.terminationStatus != SIGKILL,
+        if let p = process, !p.isRunning, p.terminatedBySignal, p.terminationStatus != SIGKILL,
             p.terminationStatus != SIGTERM {
             FileHandle.standardError.write(Data("kioskd CRASHED (signal \(p.terminationStatus)):\n\(log())\n".utf8))
         }

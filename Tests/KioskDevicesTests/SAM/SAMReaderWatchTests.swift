@@ -41,7 +41,7 @@ import Testing
         #expect(await reader.status().cardPresent)
 
         let reads = emulator.commands.filter { $0 == SAMFixture.readBaseInfo }.count
-        let card = try await reader.readCard(timeout: .milliseconds(500))
+        let card = try await reader.readCard(timeout: .seconds(5))  // held: answered at once; the bound is for a failure only
         #expect(card.cardType == .hkMacauTaiwan)
         #expect(card.name == "陈大文")
         // Handed over from memory, not read twice; and only once.
