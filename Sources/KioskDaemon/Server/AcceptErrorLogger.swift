@@ -17,8 +17,8 @@ final class AcceptErrorLogger: ChannelInboundHandler, Sendable {
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let io = error as? IOError {
-            throttle.note("accept") { folded in
-                logger.error("cannot accept connections: \(io) — out of descriptors? raise LimitNOFILE or lower max_connections\(folded > 0 ? " (\(folded) more failures in the last minute)" : "")")
+            throttle.note("accept") { more in
+                logger.error("cannot accept connections: \(io) — out of descriptors? raise LimitNOFILE or lower max_connections\(more)")
             }
         }
         context.fireErrorCaught(error)

@@ -10,9 +10,10 @@ final class LogThrottle: Sendable {
 
     init(interval: Duration = .seconds(60)) { self.interval = interval }
 
-    /// Calls `log` with the number of occurrences folded since the last line (0 for the first),
-    /// or does nothing when a line of this kind was written less than `interval` ago.
-    func note(_ kind: String, _ log: (Int) -> Void) {
+    /// Calls `log` with what to append to its line — " (and N more in the last minute)", or ""
+    /// when nothing was folded — or does nothing when a line of this kind was written less than
+    /// `interval` ago.
+    func note(_ kind: String, _ log: (String) -> Void) {
         let now = ContinuousClock.now
         let folded: Int? = state.withLock { s in
             if let entry = s[kind], now - entry.last < interval {
@@ -23,6 +24,6 @@ final class LogThrottle: Sendable {
             s[kind] = (now, 0)
             return folded
         }
-        if let folded { log(folded) }
+        if let folded { log(folded > 0 ? " (and \(folded) more in the last minute)" : "") }
     }
 }

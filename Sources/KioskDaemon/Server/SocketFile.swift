@@ -28,17 +28,10 @@ extension SocketFile {
     /// closes, which would delete whatever socket is at the path by then — another daemon's, or
     /// the one this daemon bound again after its file was deleted.
     static func listen(at path: String, backlog: Int32) throws -> CInt {
+        guard var addr = address(path) else { throw SocketError("socket path \(path) is too long", ENAMETOOLONG) }
         if SocketFile(path: path) != nil { unlink(path) }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = makeSocket()
         guard fd >= 0 else { throw SocketError("cannot create a socket", errno) }
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        let bytes = Array(path.utf8)
-        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else {
-            close(fd)
-            throw SocketError("socket path \(path) is too long", ENAMETOOLONG)
-        }
-        withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: bytes + [0]) }
         let old = umask(0o117)  // the socket is born 0660, never briefly world-accessible
         let bound = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
@@ -56,6 +49,23 @@ extension SocketFile {
             throw SocketError("cannot listen on \(path)", e)
         }
         return fd
+    }
+}
+
+extension SocketFile {
+    /// A non-blocking, close-on-exec Unix stream socket (-1 on failure, errno set).
+    static func makeSocket() -> CInt {
+        socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    }
+
+    /// `path` as a Unix socket address; nil when it does not fit `sun_path`.
+    static func address(_ path: String) -> sockaddr_un? {
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        guard bytes.count < MemoryLayout.size(ofValue: addr.sun_path) else { return nil }
+        withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: bytes + [0]) }
+        return addr
     }
 }
 

@@ -76,8 +76,8 @@ final class SocketServer: Service, Sendable {
     /// A subscriber was cut off for being too slow (called by the bus, never under its lock).
     func slowSubscriberCut() {
         trimWanted.store(true, ordering: .relaxed)
-        throttle.note("slow") { folded in
-            logger.warning("cut off a subscriber too slow to read its events\(folded > 0 ? " (and \(folded) more in the last minute)" : "")")
+        throttle.note("slow") { more in
+            logger.warning("cut off a subscriber too slow to read its events\(more)")
         }
     }
 
@@ -119,8 +119,8 @@ final class SocketServer: Service, Sendable {
                 let idle = TimeAmount.seconds(Int64(self.dispatcher.hall.config.daemon.idleLineSeconds))
                 try channel.pipeline.syncOperations.addHandler(PartialLineGuard(budget: self.lineBudget, timeout: idle) { refusal in
                     self.trimWanted.store(true, ordering: .relaxed)
-                    self.throttle.note(refusal.error.reason ?? "refused") { folded in
-                        self.logger.warning("closed a connection: \(refusal.logLine)\(folded > 0 ? " (and \(folded) more in the last minute)" : "")")
+                    self.throttle.note(refusal.error.reason ?? "refused") { more in
+                        self.logger.warning("closed a connection: \(refusal.logLine)\(more)")
                     }
                 })
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(LineFrameDecoder()))
@@ -169,8 +169,8 @@ final class SocketServer: Service, Sendable {
         }
         admitted.wrappingSubtract(1, ordering: .relaxed)
         trimWanted.store(true, ordering: .relaxed)
-        throttle.note("too_many_connections") { folded in
-            logger.warning("refused a connection from uid \(peer?.uid ?? 0): \(limits.max) connections are open, the limit\(folded > 0 ? " (and \(folded) more refused in the last minute)" : "")")
+        throttle.note("too_many_connections") { more in
+            logger.warning("refused a connection from uid \(peer?.uid ?? 0): \(limits.max) connections are open, the limit\(more)")
         }
         let refusal = KioskError(.tooManyConnections,
             "kioskd serves \(limits.max) connections, its limit (max_connections); retry later", details: ["limit": "\(limits.max)"])
@@ -300,15 +300,10 @@ final class SocketServer: Service, Sendable {
     static func refuseIfServing(_ path: String) throws {
         var st = stat()
         guard stat(path, &st) == 0 else { return }
-        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard var addr = SocketFile.address(path) else { return }
+        let fd = SocketFile.makeSocket()
         guard fd >= 0 else { return }
         defer { close(fd) }
-        var addr = sockaddr_un()
-        addr.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
-            let bytes = Array(path.utf8.prefix(raw.count - 1))
-            raw.copyBytes(from: bytes + [0])
-        }
         let ok = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
