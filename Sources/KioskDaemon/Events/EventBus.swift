@@ -41,19 +41,7 @@ public final class EventBus: Sendable {
             var dropped: [@Sendable () -> Void] = []
             for e in events {
                 s.lastPublished = max(s.lastPublished, e.seq)
-                var line: ByteBuffer?
-                for (id, var sub) in s.subscribers where sub.live && e.seq > sub.lastSeq {
-                    guard EventTopic.matches(any: sub.patterns, e.topic) else { continue }
-                    if line == nil { line = ByteBuffer(string: EventLine.encode(e, timeZone: timeZone)) }
-                    if sub.deliver(e, line!) {
-                        sub.lastSeq = e.seq
-                        s.subscribers[id] = sub
-                    } else {
-                        s.subscribers[id] = nil
-                        s.dropped += 1
-                        dropped.append(sub.cutOff)
-                    }
-                }
+                fanOut(e, recorded: true, in: &s, dropped: &dropped)
             }
             return dropped
         }
@@ -65,18 +53,30 @@ public final class EventBus: Sendable {
     public func publishUnrecorded(topic: String, at: Date, json: String) {
         let dropped = state.withLock { s -> [@Sendable () -> Void] in
             var dropped: [@Sendable () -> Void] = []
-            let e = StoredEvent(seq: s.lastPublished, topic: topic, at: at, json: json)
-            let line = ByteBuffer(string: EventLine.encode(e, timeZone: timeZone))
-            for (id, sub) in s.subscribers where sub.live && EventTopic.matches(any: sub.patterns, topic) {
-                if !sub.deliver(e, line) {
-                    s.subscribers[id] = nil
-                    s.dropped += 1
-                    dropped.append(sub.cutOff)
-                }
-            }
+            fanOut(StoredEvent(seq: s.lastPublished, topic: topic, at: at, json: json), recorded: false, in: &s, dropped: &dropped)
             return dropped
         }
         for cutOff in dropped { cutOff() }
+    }
+
+    /// Hands `e` to every live subscriber whose patterns match — a recorded event only to those
+    /// that have not had it from their replay — encoding its line once. A subscriber that cannot
+    /// take it is removed; its cut-off is collected, to run after the lock.
+    private func fanOut(_ e: StoredEvent, recorded: Bool, in s: inout State, dropped: inout [@Sendable () -> Void]) {
+        var line: ByteBuffer?
+        for (id, var sub) in s.subscribers where sub.live && (!recorded || e.seq > sub.lastSeq) {
+            guard EventTopic.matches(any: sub.patterns, e.topic) else { continue }
+            if line == nil { line = ByteBuffer(string: EventLine.encode(e, timeZone: timeZone)) }
+            if sub.deliver(e, line!) {
+                guard recorded else { continue }
+                sub.lastSeq = e.seq
+                s.subscribers[id] = sub
+            } else {
+                s.subscribers[id] = nil
+                s.dropped += 1
+                dropped.append(sub.cutOff)
+            }
+        }
     }
 
     /// Registers a subscriber that is not live yet: its owner replays from the store, then calls

@@ -39,9 +39,14 @@ public enum AccessPolicy {
     static let precedence: [Role] = [.admin, .technician, .operator, .approval, .counter, .kiosk, .display]
 
     public static func role(for peer: PeerCredentials, access: AccessTable, daemonUid: UInt32 = getuid()) -> Role? {
-        if peer.uid == 0 || peer.uid == daemonUid { return .admin }
+        if isAdmin(peer, daemonUid: daemonUid) { return .admin }
         let (user, groups) = peer.identity()
         return role(user: user, groups: groups, access: access)
+    }
+
+    /// Root and the daemon's own uid are `admin` whatever `[access]` says (contract).
+    public static func isAdmin(_ peer: PeerCredentials, daemonUid: UInt32 = getuid()) -> Bool {
+        peer.uid == 0 || peer.uid == daemonUid
     }
 
     public static func role(user: String?, groups: Set<String>, access: AccessTable) -> Role? {

@@ -160,7 +160,7 @@ final class SocketServer: Service, Sendable {
     /// may use the reserve above the limit.
     private func admit(_ channel: any Channel, peer: PeerCredentials?) -> Bool {
         let n = admitted.wrappingAdd(1, ordering: .relaxed).newValue
-        let isAdmin = peer.map { $0.uid == 0 || $0.uid == getuid() } ?? false
+        let isAdmin = peer.map { AccessPolicy.isAdmin($0) } ?? false
         if n <= limits.max || (isAdmin && n <= limits.max + ConnectionLimits.adminReserve) {
             channel.closeFuture.whenComplete { _ in
                 self.admitted.wrappingSubtract(1, ordering: .relaxed)
