@@ -14,7 +14,7 @@ import Testing
         let seen = Mutex<[IDCard.CardType]>([])
         var all: [IDCard.CardType] { seen.withLock { $0 } }
 
-        func wait(for count: Int, seconds: Double = 3) async -> [IDCard.CardType] {
+        func wait(for count: Int, seconds: Double = 30) async -> [IDCard.CardType] {
             let end = ContinuousClock.now + .seconds(seconds)
             while ContinuousClock.now < end, all.count < count { try? await Task.sleep(for: .milliseconds(10)) }
             return all
@@ -34,7 +34,9 @@ import Testing
     @Test func aCardPutDownIsAnnouncedOnceAndHeldForTheNextRead() async throws {
         let emulator = try PtySAMReader()
         defer { emulator.stop() }
-        let (reader, announcements) = watchedReader(emulator)
+        // Held far longer than any stall of a loaded test run: the default 30 s once ran out
+        // between the announcement and the status check when the test's task was starved.
+        let (reader, announcements) = watchedReader(emulator, hold: .seconds(600))
         defer { reader.stopWatching() }
         emulator.place(text: CardTextFixture.hkMacauTaiwan())
         #expect(await announcements.wait(for: 1) == [.hkMacauTaiwan])
