@@ -22,6 +22,22 @@ struct HallCalendarTests {
         #expect(midnight.day(for: local(2026, 11, 21, 8, 30)) == HallDay("2026-11-21"))
     }
 
+    /// The calendar remembers the last day's span; a remembered answer must equal a fresh one,
+    /// also across daylight-saving changes and with a day start inside the changed hour.
+    @Test(arguments: [("Asia/Shanghai", 0), ("America/New_York", 150), ("America/Havana", 0), ("Europe/Berlin", 120)])
+    func aRememberedDayEqualsAFreshlyComputedOne(zone: String, startsAt: Int) {
+        let calendar = HallCalendar(timeZone: TimeZone(identifier: zone)!, dayStartsAtMinutes: startsAt)
+        var date = Date(timeIntervalSince1970: 1_767_225_600)  // 2026-01-01
+        let end = date.addingTimeInterval(366 * 86_400)
+        var mismatches = 0
+        while date < end {
+            let fresh = HallCalendar(timeZone: calendar.timeZone, dayStartsAtMinutes: startsAt).day(for: date)
+            if calendar.day(for: date) != fresh { mismatches += 1 }
+            date.addTimeInterval(1_201)  // ~20 min, never in step with an hour
+        }
+        #expect(mismatches == 0)
+    }
+
     @Test func withFourAMStartTheSmallHoursBelongToThePreviousDay() {
         #expect(fourAM.day(for: local(2026, 11, 21, 0, 0, 0)) == HallDay("2026-11-20"))
         #expect(fourAM.day(for: local(2026, 11, 20, 23, 59, 59)) == HallDay("2026-11-20"))

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A hall-day: the day ticket numbers belong to, named by its local date ("2026-11-21").
 /// It starts at `day_starts_at` in the hall's time zone, not at UTC midnight.
@@ -35,10 +36,26 @@ public struct HallDay: Sendable, Hashable, Comparable, Codable, CustomStringConv
 public struct HallCalendar: Sendable, Equatable {
     public let timeZone: TimeZone
     public let dayStartsAtMinutes: Int
+    /// The last hall-day looked up and the instants it spans: nearly every lookup (each request
+    /// asks for today) falls in it, and Foundation's calendar arithmetic costs several µs.
+    private let recent = RecentDay()
 
     public init(timeZone: TimeZone, dayStartsAtMinutes: Int = 0) {
         self.timeZone = timeZone
         self.dayStartsAtMinutes = dayStartsAtMinutes
+    }
+
+    public static func == (a: HallCalendar, b: HallCalendar) -> Bool {
+        a.timeZone == b.timeZone && a.dayStartsAtMinutes == b.dayStartsAtMinutes
+    }
+
+    private final class RecentDay: Sendable {
+        struct Span { let from: Date, to: Date, day: HallDay }
+        private let stored = Mutex<Span?>(nil)
+        var span: Span? {
+            get { stored.withLock { $0 } }
+            set { stored.withLock { $0 = newValue } }
+        }
     }
 
     private var gregorian: Calendar {
@@ -49,6 +66,19 @@ public struct HallCalendar: Sendable, Equatable {
 
     /// The hall-day `date` belongs to: the local date of `date - day_starts_at`.
     public func day(for date: Date) -> HallDay {
+        if let s = recent.span, date >= s.from, date < s.to { return s.day }
+        let day = computeDay(for: date)
+        let from = start(of: day)
+        let to = gregorian.date(byAdding: .day, value: 1, to: from)!
+        // Kept only when both ends map to `day` (the mapping never goes back in time, so all
+        // between does too): a time-zone change at the day's edge leaves nothing wrong cached.
+        if date >= from, date < to, computeDay(for: from) == day, computeDay(for: to.addingTimeInterval(-0.001)) == day {
+            recent.span = RecentDay.Span(from: from, to: to, day: day)
+        }
+        return day
+    }
+
+    private func computeDay(for date: Date) -> HallDay {
         let shifted = date.addingTimeInterval(-Double(dayStartsAtMinutes) * 60)
         let c = gregorian.dateComponents([.year, .month, .day], from: shifted)
         return HallDay(String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!))

@@ -23,6 +23,14 @@ struct Connection {
                         while let buffer = await queue.next() { try await outbound.write(buffer) }
                     }
                     defer { queue.finish() }
+                    // Until the client subscribes, answers are written straight to the channel:
+                    // one thread hop less per request than through the queue's writer task (the
+                    // await keeps them in order). From the first subscribe on, answers and events
+                    // share the queue, so an answer never overtakes an event queued before it.
+                    var direct = true
+                    func reply(_ buffer: ByteBuffer) async throws {
+                        if direct { try await outbound.write(buffer) } else { await queue.enqueue(buffer) }
+                    }
                     for try await frame in inbound {
                         guard case .line(let line) = frame else {
                             if case .refused(let refusal) = frame {
@@ -36,17 +44,18 @@ struct Connection {
                         switch RequestLine.decode(line) {
                         case .request(let r): request = r
                         case .failure(let id, let error, let answer):
-                            if answer { await queue.enqueue(Self.encode(RPCResponse(id: id, error: error))) }
+                            if answer { try await reply(Self.encode(RPCResponse(id: id, error: error))) }
                             continue
                         }
                         if server.isDraining {
                             if request.id != nil {
-                                await queue.enqueue(Self.encode(RPCResponse(id: request.id, error: Dispatcher.rpcError(
+                                try await reply(Self.encode(RPCResponse(id: request.id, error: Dispatcher.rpcError(
                                     KioskError(.shuttingDown, "kioskd is shutting down; retry in a moment")))))
                             }
                             continue
                         }
                         if request.method == Method.eventsSubscribe.rawValue, MethodPolicy.allows(session.role, .eventsSubscribe) {
+                            direct = false
                             do {
                                 let params = try Dispatcher.decodeParams(SubscribeParams.self, from: request.params)
                                 try await subscription.replace(params, id: request.id, queue: queue, connection: self)
@@ -62,8 +71,8 @@ struct Connection {
                         // away (nil) has no one to answer.
                         guard request.id != nil, let result else { continue }
                         switch result {
-                        case .success(let value): await queue.enqueue(Self.encode(id: request.id, result: value))
-                        case .failure(let error): await queue.enqueue(Self.encode(RPCResponse(id: request.id, error: error)))
+                        case .success(let value): try await reply(Self.encode(id: request.id, result: value))
+                        case .failure(let error): try await reply(Self.encode(RPCResponse(id: request.id, error: error)))
                         }
                     }
                     queue.finish()
