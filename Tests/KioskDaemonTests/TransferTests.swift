@@ -51,10 +51,10 @@ import Testing
 
     @Test func aTransferToTheTicketsOwnCategoryIsRefusedAsInvalidParams() async throws {
         let (f, called) = try await hallWithACalledTicket()
-        let error = await #expect(throws: RPCError.self) {
+        let error = await #expect(throws: KioskError.self) {
             try await f.hall.transfer(TransferParams(window: "1", toCategory: "A", position: "front"))
         }
-        #expect(error?.reason == "invalid_params")
+        #expect(error?.reason == .invalidParams)
         #expect(error?.message.contains("already in category A") == true)
         #expect(try await f.hall.step(.start, window: "1", ticket: nil).id == called.id)
     }

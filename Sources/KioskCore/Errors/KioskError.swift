@@ -27,6 +27,10 @@ public struct KioskError: Error, Sendable, Equatable, CustomStringConvertible {
         case overloaded
         /// A line was not finished within `idle_line_seconds` of its first byte.
         case lineTimeout = "line_timeout"
+        /// A parameter is missing, mistyped or outside its documented values. Its code is JSON-RPC's
+        /// own "invalid params" (-32602), which the wire used before services threw only
+        /// `KioskError`; over HTTP it is a 400.
+        case invalidParams = "invalid_params"
 
         /// The JSON-RPC error code for this reason (1000 + a fixed offset; never renumbered).
         public var code: Int {
@@ -49,6 +53,7 @@ public struct KioskError: Error, Sendable, Equatable, CustomStringConvertible {
             case .tooManyConnections: 1016
             case .overloaded: 1017
             case .lineTimeout: 1018
+            case .invalidParams: -32602
             }
         }
     }
@@ -65,4 +70,7 @@ public struct KioskError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String { "\(reason.rawValue): \(message)" }
+
+    /// A parameter the caller must fix (see `Reason.invalidParams`).
+    public static func invalidParams(_ message: String) -> KioskError { KioskError(.invalidParams, message) }
 }

@@ -9,10 +9,10 @@ import KioskStore
 extension CertificateService {
     func submit(_ p: CertSubmitParams, caller: Caller) async throws -> JSONValue {
         guard let mode = CertificateDelivery.Mode(rawValue: p.delivery?.mode ?? "pickup") else {
-            throw RPCError.invalidParams("delivery.mode must be \"pickup\" or \"mail\", not \"\(p.delivery?.mode ?? "")\"")
+            throw KioskError.invalidParams("delivery.mode must be \"pickup\" or \"mail\", not \"\(p.delivery?.mode ?? "")\"")
         }
         guard let printMode = PrintMode(rawValue: p.printMode ?? "now") else {
-            throw RPCError.invalidParams("printMode must be \"now\" or \"on_pickup\", not \"\(p.printMode ?? "")\"")
+            throw KioskError.invalidParams("printMode must be \"now\" or \"on_pickup\", not \"\(p.printMode ?? "")\"")
         }
         let order = CertificateOrder(
             orderId: p.orderId, type: p.type, holder: CertificateHolder(name: p.holder.name, idNumber: p.holder.idNumber),
@@ -20,7 +20,7 @@ extension CertificateService {
             approvedBy: Self.person(p.approvedBy), delivery: CertificateDelivery(mode: mode, address: p.delivery?.address),
             printMode: printMode)
         let problems = order.problems()
-        if !problems.isEmpty { throw RPCError.invalidParams(problems.map(\.description).joined(separator: "; ")) }
+        if !problems.isEmpty { throw KioskError.invalidParams(problems.map(\.description).joined(separator: "; ")) }
         // Acceptance and approval by two different people (受理、审批分离).
         try SeparationOfDuties.checkOrder(acceptedBy: order.acceptedBy, approvedBy: order.approvedBy)
         guard let template = templates[order.type] else {
@@ -37,7 +37,7 @@ extension CertificateService {
         do {
             try template.validate(fields: order.fields)
         } catch {
-            throw RPCError.invalidParams("fields: \(error)")
+            throw KioskError.invalidParams("fields: \(error)")
         }
         let id = try IDNumber(validating: order.holder.idNumber)
         let holderKey = persons.key(for: id)

@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
 import KioskCertificates
-import KioskConfig
 import KioskCore
 import KioskDevices
 import KioskProtocol
@@ -109,7 +108,7 @@ final class CertificateService: Sendable {
                 }
                 c = last
             } else {
-                throw RPCError.invalidParams("give params.serial or params.orderId")
+                throw KioskError.invalidParams("give params.serial or params.orderId")
             }
             return CertificateView.json(c, timeZone: tz, history: try r.certificateHistory(serial: c.serial.description),
                 attempts: try r.printAttempts(serial: c.serial.description))
@@ -119,13 +118,13 @@ final class CertificateService: Sendable {
     func list(_ q: CertListParams) async throws -> JSONValue {
         let state = try q.state.map { raw throws -> CertificateState in
             guard let s = CertificateState(rawValue: raw) else {
-                throw RPCError.invalidParams(
+                throw KioskError.invalidParams(
                     "unknown state \(raw); states: \(CertificateState.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             return s
         }
         let day = try q.date.map { text throws -> HallDay in
-            guard let d = HallDay(validating: text) else { throw RPCError.invalidParams("date must be YYYY-MM-DD, got \(text)") }
+            guard let d = HallDay(validating: text) else { throw KioskError.invalidParams("date must be YYYY-MM-DD, got \(text)") }
             return d
         }
         let limit = q.limit ?? 200

@@ -227,18 +227,18 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
             return ["device": .string(sim.id), "card": .null]
         }
         guard let name = p.name, !name.isEmpty, let number = p.idNumber else {
-            throw RPCError.invalidParams("params.name and params.idNumber are required (or remove: true)")
+            throw KioskError.invalidParams("params.name and params.idNumber are required (or remove: true)")
         }
         let id = try IDNumber(validating: number)
         let b = id.birthDate
         let sex: IDCard.Sex
         switch p.sex {
         case nil where id.isForeignPermanent2017:
-            throw RPCError.invalidParams("params.sex is required with a 15-character permanent residence number")
+            throw KioskError.invalidParams("params.sex is required with a 15-character permanent residence number")
         case nil: sex = Int(String(Array(id.digits)[16]))! % 2 == 1 ? .male : .female  // GB 11643: odd = male
         case "male", "男": sex = .male
         case "female", "女": sex = .female
-        case let other?: throw RPCError.invalidParams("sex must be male or female, got \(other)")
+        case let other?: throw KioskError.invalidParams("sex must be male or female, got \(other)")
         }
         let card = IDCard(
             name: name, sex: sex, nation: p.nation ?? "汉", birthDate: CardDate(year: b.year!, month: b.month!, day: b.day!)!,
@@ -265,7 +265,7 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
         }
         if let paper = p.paper {
             guard let level = PaperLevel(rawValue: paper) else {
-                throw RPCError.invalidParams("paper must be one of \(PaperLevel.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw KioskError.invalidParams("paper must be one of \(PaperLevel.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             sim.setPaper(level)
         }

@@ -31,7 +31,8 @@ public final class EventBus: Sendable {
     }
 
     private let state = Mutex(State())
-    private let timeZone: TimeZone
+    /// The hall's zone, in which event lines give their times.
+    public let timeZone: TimeZone
 
     public init(timeZone: TimeZone) { self.timeZone = timeZone }
 
@@ -106,6 +107,9 @@ public final class EventBus: Sendable {
             return true
         }
     }
+
+    /// Whether subscriber `id` has caught up and receives events as they are published.
+    public func isLive(_ id: UInt64) -> Bool { state.withLock { $0.subscribers[id]?.live ?? false } }
 
     public func unsubscribe(_ id: UInt64) {
         _ = state.withLock { $0.subscribers.removeValue(forKey: id) }

@@ -124,7 +124,7 @@ extension HallService {
         let config = self.config, now = clock.now(), day = today, minute = config.calendar.minuteOfDay(now)
         let window = try self.window(p.window, in: config)
         guard (p.toCategory == nil) != (p.toWindow == nil) else {
-            throw RPCError.invalidParams("give exactly one of toCategory and toWindow")
+            throw KioskError.invalidParams("give exactly one of toCategory and toWindow")
         }
         let toCategory = try p.toCategory.map { try category($0, in: config) }
         let toWindow = try p.toWindow.map { try self.window($0, in: config) }
@@ -132,7 +132,7 @@ extension HallService {
         switch p.position {
         case nil, "back": front = false
         case "front": front = true
-        case let other?: throw RPCError.invalidParams("position must be \"front\" or \"back\", got \"\(other)\"")
+        case let other?: throw KioskError.invalidParams("position must be \"front\" or \"back\", got \"\(other)\"")
         }
         return try await store.write { w in
             var ticket = try Self.ticketAt(window.id, requested: p.ticket, in: w)
@@ -142,7 +142,7 @@ extension HallService {
                 warnings = try TransferRules.checkTarget(toWindow, state: states[toWindow.id])
             } else if let toCategory {
                 guard toCategory.id != ticket.category else {
-                    throw RPCError.invalidParams(
+                    throw KioskError.invalidParams(
                         "\(ticket.number) is already in category \(toCategory.id): transfer it to another category or to a window")
                 }
                 warnings = try TransferRules.checkTarget(toCategory, windows: config.windows, states: states, minuteOfDay: minute)

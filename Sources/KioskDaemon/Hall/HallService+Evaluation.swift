@@ -36,7 +36,7 @@ extension HallService {
     public func evaluate(_ p: EvaluationParams) async throws -> EvaluationView {
         let config = self.config, now = clock.now()
         guard let score = Evaluation.Score(rawValue: p.score) else {
-            throw RPCError.invalidParams("score must be 1 (非常不满意) to 5 (非常满意), got \(p.score)")
+            throw KioskError.invalidParams("score must be 1 (非常不满意) to 5 (非常满意), got \(p.score)")
         }
         return try await store.write { w in
             let ticket = try Self.ticket(p.ticket, in: w)

@@ -20,7 +20,7 @@ extension HallService {
         switch p.priority {
         case nil, "normal": requested = nil
         case "green": requested = .green
-        case let other?: throw RPCError.invalidParams("priority must be \"green\" or \"normal\", got \"\(other)\"")
+        case let other?: throw KioskError.invalidParams("priority must be \"green\" or \"normal\", got \"\(other)\"")
         }
         var resolved: Holder?
         if let idNumber = p.idNumber {
@@ -46,7 +46,7 @@ extension HallService {
             if let code = p.appointmentCode {
                 guard let a = try w.appointment(code: code) else { throw KioskError(.notFound, "no appointment \(code)") }
                 if let c = p.category, c != a.category {
-                    throw RPCError.invalidParams("appointment \(code) is for category \(a.category), not \(c)")
+                    throw KioskError.invalidParams("appointment \(code) is for category \(a.category), not \(c)")
                 }
                 try a.checkIn(at: now, personKey: holder?.key, timeZone: config.daemon.timeZone)
                 categoryId = a.category
@@ -115,9 +115,9 @@ extension HallService {
         let config = self.config, now = clock.now()
         _ = try category(p.category, in: config)
         guard let start = ISO8601.date(p.slotStart), let end = ISO8601.date(p.slotEnd) else {
-            throw RPCError.invalidParams("slotStart and slotEnd must be ISO 8601 timestamps with offset")
+            throw KioskError.invalidParams("slotStart and slotEnd must be ISO 8601 timestamps with offset")
         }
-        guard start < end else { throw RPCError.invalidParams("slotStart must be before slotEnd") }
+        guard start < end else { throw KioskError.invalidParams("slotStart must be before slotEnd") }
         let id = try p.idNumber.map { try IDNumber(validating: $0) }
         let booking = Appointment(code: p.code, category: p.category, slotStart: start, slotEnd: end,
             personKey: id.map(persons.key(for:)), personMasked: id?.masked, createdAt: now)

@@ -87,7 +87,7 @@ public final class HallService: Sendable {
     // MARK: lookups shared by the operations
 
     func category(_ id: String?, in config: HallConfig) throws -> Category {
-        guard let id, !id.isEmpty else { throw RPCError.invalidParams("params.category is required") }
+        guard let id, !id.isEmpty else { throw KioskError.invalidParams("params.category is required") }
         guard let c = config.category(id) else {
             throw KioskError(.notFound, "no category \(id); known: \(config.categories.map(\.id).joined(separator: ", "))")
         }
@@ -126,7 +126,7 @@ public final class HallService: Sendable {
                 }
                 t = found
             } else {
-                throw RPCError.invalidParams("give params.id or params.number")
+                throw KioskError.invalidParams("give params.id or params.number")
             }
             return try QueueLens(config: config, reader: r, day: t.day).view(t)
         }
@@ -200,7 +200,7 @@ public final class HallService: Sendable {
     }
 
     static func parseDay(_ text: String) throws -> HallDay {
-        guard let d = HallDay(validating: text) else { throw RPCError.invalidParams("date must be YYYY-MM-DD, got \(text)") }
+        guard let d = HallDay(validating: text) else { throw KioskError.invalidParams("date must be YYYY-MM-DD, got \(text)") }
         return d
     }
 }

@@ -6,85 +6,68 @@ import Logging
 import NIOCore
 
 /// Serves one client: reads lines in order, answers each, and streams events after
-/// `events.subscribe`. Requests of one connection are handled one at a time, in order.
+/// `events.subscribe` (an `EventFeed`). Requests of one connection are handled one at a time,
+/// in order.
 struct Connection {
     let channel: NIOAsyncChannel<InboundFrame, ByteBuffer>
     let session: Session
     let server: SocketServer
 
     func run() async {
-        let daemon = server.dispatcher.hall.config.daemon
-        let queue = OutboundQueue(capacity: max(1, daemon.subscriberBuffer), byteCapacity: daemon.subscriberBufferBytes)
         var subscription = EventSubscription()
         do {
             try await channel.executeThenClose { inbound, outbound in
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        while let buffer = await queue.next() { try await outbound.write(buffer) }
+                // Answers are written straight to the channel, awaited, so they leave in order;
+                // a subscription's events are written by its own task (`EventSubscription`).
+                for try await frame in inbound {
+                    guard case .line(let line) = frame else {
+                        if case .refused(let refusal) = frame {
+                            try? await outbound.write(Self.encode(RPCResponse(id: nil, error: refusal.error)))
+                            server.logger.warning("connection \(session.id): \(refusal.logLine), closing")
+                        }
+                        break
                     }
-                    defer { queue.finish() }
-                    // Until the client subscribes, answers are written straight to the channel:
-                    // one thread hop less per request than through the queue's writer task (the
-                    // await keeps them in order). From the first subscribe on, answers and events
-                    // share the queue, so an answer never overtakes an event queued before it.
-                    var direct = true
-                    func reply(_ buffer: ByteBuffer) async throws {
-                        if direct { try await outbound.write(buffer) } else { await queue.enqueue(buffer) }
+                    if line.readableBytesView.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+                    let request: RPCRequest
+                    switch RequestLine.decode(line) {
+                    case .request(let r): request = r
+                    case .failure(let id, let error, let answer):
+                        if answer { try await outbound.write(Self.encode(RPCResponse(id: id, error: error))) }
+                        continue
                     }
-                    for try await frame in inbound {
-                        guard case .line(let line) = frame else {
-                            if case .refused(let refusal) = frame {
-                                await queue.enqueue(Self.encode(RPCResponse(id: nil, error: refusal.error)))
-                                server.logger.warning("connection \(session.id): \(refusal.logLine), closing")
-                            }
-                            break
+                    if server.isDraining {
+                        if request.id != nil {
+                            try await outbound.write(Self.encode(RPCResponse(id: request.id, error: Dispatcher.rpcError(
+                                KioskError(.shuttingDown, "kioskd is shutting down; retry in a moment")))))
                         }
-                        if line.readableBytesView.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
-                        let request: RPCRequest
-                        switch RequestLine.decode(line) {
-                        case .request(let r): request = r
-                        case .failure(let id, let error, let answer):
-                            if answer { try await reply(Self.encode(RPCResponse(id: id, error: error))) }
-                            continue
-                        }
-                        if server.isDraining {
-                            if request.id != nil {
-                                try await reply(Self.encode(RPCResponse(id: request.id, error: Dispatcher.rpcError(
-                                    KioskError(.shuttingDown, "kioskd is shutting down; retry in a moment")))))
-                            }
-                            continue
-                        }
-                        if request.method == Method.eventsSubscribe.rawValue, MethodPolicy.allows(session.role, .eventsSubscribe) {
-                            direct = false
-                            do {
-                                let params = try Dispatcher.decodeParams(SubscribeParams.self, from: request.params)
-                                try await subscription.replace(params, id: request.id, queue: queue, connection: self)
-                            } catch where request.id != nil {
-                                await queue.enqueue(Self.encode(RPCResponse(id: request.id, error: Dispatcher.rpcError(error))))
-                            } catch {}
-                            continue
-                        }
-                        server.requestStarted()
-                        let result = await handle(request)
-                        server.requestFinished()
-                        // JSON-RPC notifications (no id) get no answer; a request whose client went
-                        // away (nil) has no one to answer.
-                        guard request.id != nil, let result else { continue }
-                        switch result {
-                        case .success(let value): try await reply(Self.encode(id: request.id, result: value))
-                        case .failure(let error): try await reply(Self.encode(RPCResponse(id: request.id, error: error)))
-                        }
+                        continue
                     }
-                    queue.finish()
-                    try await group.next()
-                    group.cancelAll()
+                    if request.method == Method.eventsSubscribe.rawValue, MethodPolicy.allows(session.role, .eventsSubscribe) {
+                        do {
+                            let params = try Dispatcher.decodeParams(SubscribeParams.self, from: request.params)
+                            try await subscription.replace(params, id: request.id, outbound: outbound, connection: self)
+                        } catch where request.id != nil {
+                            try await outbound.write(Self.encode(RPCResponse(id: request.id, error: Dispatcher.rpcError(error))))
+                        } catch {}
+                        continue
+                    }
+                    server.requestStarted()
+                    let result = await handle(request)
+                    server.requestFinished()
+                    // JSON-RPC notifications (no id) get no answer; a request whose client went
+                    // away (nil) has no one to answer.
+                    guard request.id != nil, let result else { continue }
+                    switch result {
+                    case .success(let value): try await outbound.write(Self.encode(id: request.id, result: value))
+                    case .failure(let error): try await outbound.write(Self.encode(RPCResponse(id: request.id, error: error)))
+                    }
                 }
+                await subscription.stop()
             }
         } catch {
             server.logger.debug("connection \(session.id) ended: \(error)")
         }
-        await subscription.stop(server.bus)
-        queue.abandon()
+        await subscription.stop()
     }
 
     /// Answers one request. A request that only waits on the outside world (an ID card read) is

@@ -49,7 +49,7 @@ struct Dispatcher: Sendable {
             var role: Role?
             if let r = hello.role {
                 guard let parsed = Role(rawValue: r) else {
-                    throw RPCError.invalidParams("unknown role \(r); roles: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+                    throw KioskError.invalidParams("unknown role \(r); roles: \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 role = parsed
             }
@@ -111,7 +111,7 @@ struct Dispatcher: Sendable {
             return try await hall.windows()
         case .windowOpen:
             let q = try p(WindowParams.self)
-            guard let staff = q.staff, !staff.isEmpty else { throw RPCError.invalidParams("params.staff is required") }
+            guard let staff = q.staff, !staff.isEmpty else { throw KioskError.invalidParams("params.staff is required") }
             return try await hall.setWindow(q.window, .open(staff: staff))
         case .windowPause:
             return try await hall.setWindow(try p(WindowParams.self).window, .pause)
@@ -164,7 +164,7 @@ struct Dispatcher: Sendable {
             } else if let code = q.pickupCode {
                 proof = .code(code)
             } else {
-                throw RPCError.invalidParams("give params.cardToken (from idcard.read) or params.pickupCode")
+                throw KioskError.invalidParams("give params.cardToken (from idcard.read) or params.pickupCode")
             }
             return try await room().pickup(serial: q.serial, proof: proof, printer: q.printer, caller: caller)
         case .certVerify:

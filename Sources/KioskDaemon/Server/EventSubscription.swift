@@ -4,72 +4,58 @@ import KioskStore
 import Logging
 import NIOCore
 
-/// One connection's `events.subscribe`: the answer, then the stored events after `since`
-/// replayed from the log, then live ones from the bus. A second subscribe replaces the first:
-/// the old replay is stopped and awaited before anything of the new one is queued, so the two
-/// never interleave and the connection stays open.
+/// One connection's `events.subscribe`: the answer, then its `EventFeed` (stored events after
+/// `since`, then live ones) written to the connection. A second subscribe replaces the first:
+/// the old feed is stopped and its writer awaited before the new answer is written, so the two
+/// never interleave and the connection stays open. A feed cut off for slowness, or whose replay
+/// failed, closes the connection: the client reconnects with its last `seq`.
 struct EventSubscription {
-    private var busId: UInt64?
-    private var replay: Task<Void, Never>?
+    private var feed: EventFeed?
+    private var pump: Task<Void, Never>?
 
-    /// Stops the current subscription (if any) and starts one for `params`.
-    mutating func replace(_ params: SubscribeParams, id: RPCId?, queue: OutboundQueue, connection: Connection) async throws {
+    /// Stops the current subscription (if any) and starts one for `params`, answering `id`.
+    mutating func replace(_ params: SubscribeParams, id: RPCId?, outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>,
+        connection: Connection) async throws {
         let patterns = params.topics ?? ["*"]
         guard !patterns.isEmpty, patterns.allSatisfy({ !$0.isEmpty && $0.count <= 64 }) else {
-            throw RPCError.invalidParams("topics must be a non-empty array of topic names or prefixes ending in *")
+            throw KioskError.invalidParams("topics must be a non-empty array of topic names or prefixes ending in *")
         }
-        await stop(connection.server.bus)
-        let store = connection.server.store
-        let head = try await store.read { try $0.lastEventSeq() }
-        // A `since` beyond the log (a display that remembers a seq from a restored or replaced
-        // database) starts from the head, so live events are not held back until seq catches up.
-        let since = min(max(0, params.since ?? head), head)
-        let busId = connection.server.bus.subscribe(patterns: patterns, after: since, deliver: { _, line in
-            queue.offer(line)
-        }, cutOff: { [channel = connection.channel.channel, server = connection.server] in
-            queue.abandon()
-            server.slowSubscriberCut()
-            channel.close(promise: nil)
-        })
-        self.busId = busId
+        await stop()
+        let server = connection.server, daemon = server.dispatcher.hall.config.daemon
+        let feed = try await EventFeed.open(
+            bus: server.bus, store: server.store, patterns: patterns, since: params.since,
+            capacity: daemon.subscriberBuffer, byteCapacity: daemon.subscriberBufferBytes,
+            onCutOff: { server.slowSubscriberCut() })
+        self.feed = feed
         if id != nil {
-            await queue.enqueue(Connection.encode(RPCResponse(id: id, result: .object([
-                "topics": .array(patterns.map(JSONValue.string)), "since": .int(since), "head": .int(head),
+            try await outbound.write(Connection.encode(RPCResponse(id: id, result: .object([
+                "topics": .array(patterns.map(JSONValue.string)), "since": .int(feed.since), "head": .int(feed.head),
             ]))))
         }
-        let bus = connection.server.bus, tz = connection.server.dispatcher.hall.config.daemon.timeZone, logger = connection.server.logger, channel = connection.channel.channel
-        let sessionId = connection.session.id
-        replay = Task {
-            var last = since
+        let channel = connection.channel.channel, logger = server.logger, sessionId = connection.session.id
+        pump = Task {
             do {
-                repeat {
-                    while !Task.isCancelled {
-                        let from = last
-                        let batch = try await store.read { try $0.events(after: from, limit: 500) }
-                        if batch.isEmpty { break }
-                        for e in batch where EventTopic.matches(any: patterns, e.topic) {
-                            guard await queue.enqueue(ByteBuffer(string: EventLine.encode(e, timeZone: tz))) else { return }
-                        }
-                        last = batch.last!.seq
-                    }
-                } while !Task.isCancelled && !bus.goLive(busId, replayedUpTo: last)
-            } catch {
-                // Replaced or closed: nothing went wrong.
-                if Task.isCancelled || error is CancellationError { return }
-                logger.failure(.error, "connection \(sessionId): event replay failed, closing it so the client reconnects", error)
+                for try await item in feed { try await outbound.write(item.line) }
+            } catch is EventFeed.CutOff {
+                logger.debug("connection \(sessionId): subscriber cut off (too slow)")
                 channel.close(promise: nil)
+            } catch let e as EventFeed.ReplayFailed {
+                logger.failure(.error, "connection \(sessionId): event replay failed, closing it so the client reconnects", e.underlying)
+                channel.close(promise: nil)
+            } catch {
+                // The channel closed under the writer: nothing more to do.
             }
         }
     }
 
-    /// Ends the subscription: no more live events, the replay stopped and finished.
-    mutating func stop(_ bus: EventBus) async {
-        if let busId { bus.unsubscribe(busId) }
-        busId = nil
-        if let replay {
-            replay.cancel()
-            await replay.value
+    /// Ends the subscription: no more events, the writer finished.
+    mutating func stop() async {
+        if let feed { await feed.stop() }
+        if let pump {
+            pump.cancel()
+            await pump.value
         }
-        replay = nil
+        feed = nil
+        pump = nil
     }
 }

@@ -24,30 +24,30 @@ import Testing
     }
 }
 
-/// A slow subscriber's queue is bounded in bytes as well as messages.
-@Suite struct OutboundQueueTests {
+/// A slow subscriber's buffer is bounded in bytes as well as items.
+@Suite struct BoundedBufferTests {
     @Test func offerFailsOnceTheBytesAreUsedUp() {
-        let q = OutboundQueue(capacity: 1_000, byteCapacity: 1_000)
+        let q = BoundedBuffer<ByteBuffer>(capacity: 1_000, byteCapacity: 1_000) { $0.readableBytes }
         #expect(q.offer(ByteBuffer(repeating: 1, count: 600)))
         #expect(q.offer(ByteBuffer(repeating: 1, count: 400)))
         #expect(!q.offer(ByteBuffer(repeating: 1, count: 1)))
     }
 
     @Test func oneMessageLargerThanTheBoundFitsAnEmptyQueue() {
-        let q = OutboundQueue(capacity: 10, byteCapacity: 100)
+        let q = BoundedBuffer<ByteBuffer>(capacity: 10, byteCapacity: 100) { $0.readableBytes }
         #expect(q.offer(ByteBuffer(repeating: 1, count: 5_000)))
         #expect(!q.offer(ByteBuffer(repeating: 1, count: 1)))
     }
 
     @Test func readingMakesRoomAgain() async {
-        let q = OutboundQueue(capacity: 10, byteCapacity: 100)
+        let q = BoundedBuffer<ByteBuffer>(capacity: 10, byteCapacity: 100) { $0.readableBytes }
         #expect(q.offer(ByteBuffer(repeating: 1, count: 100)))
         #expect(await q.next()?.readableBytes == 100)
         #expect(q.offer(ByteBuffer(repeating: 1, count: 100)))
     }
 
     @Test func abandonDropsWhatIsQueuedAndEndsTheReader() async {
-        let q = OutboundQueue(capacity: 10, byteCapacity: 1_000)
+        let q = BoundedBuffer<ByteBuffer>(capacity: 10, byteCapacity: 1_000) { $0.readableBytes }
         #expect(q.offer(ByteBuffer(repeating: 1, count: 10)))
         q.abandon()
         #expect(await q.next() == nil)

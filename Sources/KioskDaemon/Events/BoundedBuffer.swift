@@ -1,16 +1,15 @@
-import NIOCore
 import Synchronization
 
-/// The messages waiting to be written to one connection. Responses and replayed events wait for
-/// room (`enqueue`); live events never wait (`offer` fails when full, and the connection is cut
-/// off), so one slow display cannot hold up the hall. Room is counted in messages and in bytes:
-/// a subscriber that never reads holds at most `byteCapacity` of the daemon's memory.
-final class OutboundQueue: Sendable {
+/// What waits for one slow reader, bounded in items and in bytes: replayed events wait for room
+/// (`enqueue`); live events never wait (`offer` fails when full, and the reader is cut off), so
+/// one slow display cannot hold up the hall. A subscriber that never reads holds at most
+/// `byteCapacity` of the daemon's memory.
+final class BoundedBuffer<Element: Sendable>: Sendable {
     private struct State {
-        var items: [ByteBuffer] = []
+        var items: [Element?] = []
         var head = 0
         var finished = false
-        var reader: CheckedContinuation<ByteBuffer?, Never>?
+        var reader: CheckedContinuation<Element?, Never>?
         var producers: [CheckedContinuation<Void, Never>] = []
         var bytes = 0
         var count: Int { items.count - head }
@@ -23,23 +22,26 @@ final class OutboundQueue: Sendable {
 
     let capacity: Int
     let byteCapacity: Int
+    private let size: @Sendable (Element) -> Int
     private let state = Mutex(State())
 
-    init(capacity: Int, byteCapacity: Int = .max) {
+    init(capacity: Int, byteCapacity: Int = .max, size: @escaping @Sendable (Element) -> Int) {
         self.capacity = capacity
         self.byteCapacity = byteCapacity
+        self.size = size
     }
 
     /// Adds without waiting; false when full or finished.
-    func offer(_ buffer: ByteBuffer) -> Bool {
-        let reader: CheckedContinuation<ByteBuffer?, Never>?? = state.withLock { s in
-            guard !s.finished, s.hasRoom(for: buffer.readableBytes, capacity: capacity, byteCapacity: byteCapacity) else { return .none }
+    func offer(_ buffer: Element) -> Bool {
+        let bytes = size(buffer)
+        let reader: CheckedContinuation<Element?, Never>?? = state.withLock { s in
+            guard !s.finished, s.hasRoom(for: bytes, capacity: capacity, byteCapacity: byteCapacity) else { return .none }
             if let r = s.reader {
                 s.reader = nil
                 return .some(r)
             }
             s.items.append(buffer)
-            s.bytes += buffer.readableBytes
+            s.bytes += bytes
             return .some(nil)
         }
         switch reader {
@@ -52,13 +54,14 @@ final class OutboundQueue: Sendable {
 
     /// Adds, waiting while the queue is full. Returns false once the queue is finished.
     @discardableResult
-    func enqueue(_ buffer: ByteBuffer) async -> Bool {
+    func enqueue(_ buffer: Element) async -> Bool {
+        let bytes = size(buffer)
         while true {
             if offer(buffer) { return true }
             if state.withLock({ $0.finished }) { return false }
             await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
                 let resumeNow = state.withLock { s -> Bool in
-                    if s.finished || s.hasRoom(for: buffer.readableBytes, capacity: capacity, byteCapacity: byteCapacity) { return true }
+                    if s.finished || s.hasRoom(for: bytes, capacity: capacity, byteCapacity: byteCapacity) { return true }
                     s.producers.append(c)
                     return false
                 }
@@ -68,14 +71,14 @@ final class OutboundQueue: Sendable {
     }
 
     /// The next message, or nil when finished and drained.
-    func next() async -> ByteBuffer? {
-        await withCheckedContinuation { (c: CheckedContinuation<ByteBuffer?, Never>) in
-            let (value, producer, done): (ByteBuffer?, CheckedContinuation<Void, Never>?, Bool) = state.withLock { s in
+    func next() async -> Element? {
+        await withCheckedContinuation { (c: CheckedContinuation<Element?, Never>) in
+            let (value, producer, done): (Element?, CheckedContinuation<Void, Never>?, Bool) = state.withLock { s in
                 if s.count > 0 {
-                    let v = s.items[s.head]
-                    s.items[s.head] = ByteBuffer()  // release the bytes now, not at the next compaction
+                    let v = s.items[s.head]!
+                    s.items[s.head] = nil  // release the bytes now, not at the next compaction
                     s.head += 1
-                    s.bytes -= v.readableBytes
+                    s.bytes -= size(v)
                     if s.count == 0 {
                         s.items.removeAll()  // a burst's array is given back, not kept for the next
                         s.head = 0
@@ -95,15 +98,15 @@ final class OutboundQueue: Sendable {
         }
     }
 
-    /// No more messages; the writer drains what is queued, waiting producers are released.
+    /// No more items; the reader drains what is queued, waiting producers are released.
     func finish() { close(discarding: false) }
 
-    /// A subscriber cut off: what is queued is dropped at once (its memory returned), the writer
+    /// A reader cut off: what is queued is dropped at once (its memory returned), the reader
     /// ends, waiting producers are released.
     func abandon() { close(discarding: true) }
 
     private func close(discarding: Bool) {
-        let (reader, producers) = state.withLock { s -> (CheckedContinuation<ByteBuffer?, Never>?, [CheckedContinuation<Void, Never>]) in
+        let (reader, producers) = state.withLock { s -> (CheckedContinuation<Element?, Never>?, [CheckedContinuation<Void, Never>]) in
             s.finished = true
             if discarding {
                 s.items = []
