@@ -80,6 +80,8 @@ public protocol StoreReader {
     func evaluations(day: HallDay) throws -> [Evaluation]
     func appointment(code: String) throws -> Appointment?
     func events(after seq: Int64, limit: Int) throws -> [StoredEvent]
+    /// Events of `topics` with seq ≤ `seq` and time ≥ `since`, newest first (a screen's recent calls).
+    func events(upTo seq: Int64, since: Date, topics: [String], limit: Int) throws -> [StoredEvent]
     func lastEventSeq() throws -> Int64
     func alertActive(category: String) throws -> Bool
     func meta(_ key: String) throws -> String?

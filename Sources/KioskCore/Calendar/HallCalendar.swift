@@ -38,11 +38,14 @@ public struct HallCalendar: Sendable, Equatable {
     public let dayStartsAtMinutes: Int
     /// The last hall-day looked up and the instants it spans: nearly every lookup (each request
     /// asks for today) falls in it, and Foundation's calendar arithmetic costs several µs.
-    private let recent = RecentDay()
+    private let recent: RecentDay
 
     public init(timeZone: TimeZone, dayStartsAtMinutes: Int = 0) {
         self.timeZone = timeZone
         self.dayStartsAtMinutes = dayStartsAtMinutes
+        // Shared by every calendar of the same zone and day start: `HallConfig.calendar` makes a
+        // new value at each use.
+        recent = RecentDay.shared(for: "\(timeZone.identifier) \(dayStartsAtMinutes)")
     }
 
     public static func == (a: HallCalendar, b: HallCalendar) -> Bool {
@@ -51,6 +54,15 @@ public struct HallCalendar: Sendable, Equatable {
 
     private final class RecentDay: Sendable {
         struct Span { let from: Date, to: Date, day: HallDay }
+        private static let all = Mutex<[String: RecentDay]>([:])
+        static func shared(for key: String) -> RecentDay {
+            all.withLock { all in
+                if let r = all[key] { return r }
+                let r = RecentDay()
+                all[key] = r
+                return r
+            }
+        }
         private let stored = Mutex<Span?>(nil)
         var span: Span? {
             get { stored.withLock { $0 } }
@@ -78,7 +90,8 @@ public struct HallCalendar: Sendable, Equatable {
         return day
     }
 
-    private func computeDay(for date: Date) -> HallDay {
+    /// The hall-day of `date` computed afresh, without the remembered span (tests compare).
+    func computeDay(for date: Date) -> HallDay {
         let shifted = date.addingTimeInterval(-Double(dayStartsAtMinutes) * 60)
         let c = gregorian.dateComponents([.year, .month, .day], from: shifted)
         return HallDay(String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!))

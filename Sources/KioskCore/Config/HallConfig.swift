@@ -15,6 +15,10 @@ public struct HallConfig: Sendable, Equatable {
     public var devices: [DeviceConfig]
     /// `[certificates]` and `[[departments]]`; defaults when the file has neither.
     public var certificates = CertificatesConfig()
+    /// `[http]`; nil = no HTTP listener.
+    public var http: HTTPSettings?
+    /// `[[screens]]`, served by the HTTP listener.
+    public var screens: [ScreenConfig] = []
 
     public init(
         daemon: DaemonSettings, hall: HallInfo, storage: StorageSettings = StorageSettings(),
@@ -33,6 +37,7 @@ public struct HallConfig: Sendable, Equatable {
 
     public func category(_ id: String) -> Category? { categories.first { $0.id == id } }
     public func window(_ id: String) -> Window? { windows.first { $0.id == id } }
+    public func screen(_ id: String) -> ScreenConfig? { screens.first { $0.id == id } }
 
     /// The hall's calendar: which hall-day an instant belongs to.
     public var calendar: HallCalendar {

@@ -42,6 +42,7 @@ public final class HallService: Sendable {
         if new.daemon != old.daemon { restartNeeded.append("daemon") }
         if new.storage != old.storage { restartNeeded.append("storage") }
         if new.devices != old.devices { restartNeeded.append("devices") }
+        if new.http != old.http { restartNeeded.append("http") }
         let now = clock.now(), applied = config, restart = restartNeeded
         try await store.write { w in
             try Self.emit(w, EventTopic.configReloaded, ConfigReloadedEvent(
@@ -70,6 +71,7 @@ public final class HallService: Sendable {
             next.access = new.access
             next.queue = new.queue
             next.hall = new.hall
+            next.screens = new.screens
             current = (next, current.version + 1)
         }
     }

@@ -61,6 +61,7 @@ public struct Daemon {
         }
 
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        let screenStreams = ScreenStreams()
         let lastReload = Mutex<(at: Date, ok: Bool, error: String?)?>(nil)
         let serverBox = Mutex<SocketServer?>(nil)
         let status: @Sendable () async -> JSONValue = {
@@ -113,13 +114,29 @@ public struct Daemon {
                 }
             })
 
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: server),
+            .init(service: workers),
+            .init(service: devices),
+            .init(service: certificates.pipeline),
+        ]
+        if let http = config.http {
+            let assets = ScreenAssets.load(configDirectory: configDir)
+            if assets.files.isEmpty { logger.error("screen page files not found (looked in \(assets.origin)); screens answer 503") }
+            let screens = ScreenRoutes(hall: hall, store: store, bus: bus, assets: assets, streams: screenStreams, logger: logger)
+            services.append(.init(service: HTTPListener.make(settings: http, screens: screens, health: {
+                do {
+                    try storageWatch.requireHealthy()
+                    try await eventLoops.next().submit {}.get()
+                    return .ok
+                } catch {
+                    return .unwell(String(describing: error))
+                }
+            }, eventLoops: eventLoops, logger: logger)))
+            logger.info("HTTP listener on \(http.listen)")
+        }
         let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: server),
-                .init(service: workers),
-                .init(service: devices),
-                .init(service: certificates.pipeline),
-            ],
+            services: services,
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger))
         do {

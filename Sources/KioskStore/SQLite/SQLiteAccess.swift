@@ -173,6 +173,19 @@ struct SQLiteAccess: StoreWriter {
         }
     }
 
+    func events(upTo seq: Int64, since: Date, topics: [String], limit: Int) throws -> [StoredEvent] {
+        guard !topics.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: topics.count).joined(separator: ",")
+        // Today's rows of those topics through events_topic_at, newest first.
+        let sql = "SELECT * FROM events WHERE seq <= ? AND at >= ? AND topic IN (\(marks)) ORDER BY seq DESC LIMIT ?"
+        var arguments: StatementArguments = [seq, since.timeIntervalSince1970]
+        for t in topics { arguments += [t] }
+        arguments += [limit]
+        return try Row.fetchAll(try statement(sql), arguments: arguments).map { row in
+            StoredEvent(seq: row["seq"], topic: row["topic"], at: Date(timeIntervalSince1970: row["at"]), json: row["data"])
+        }
+    }
+
     func lastEventSeq() throws -> Int64 {
         try Int64.fetchOne(try statement("SELECT COALESCE(MAX(seq), 0) FROM events")) ?? 0
     }

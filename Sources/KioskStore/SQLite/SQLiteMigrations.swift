@@ -183,6 +183,10 @@ enum SQLiteMigrations {
                 """)
             try SQLiteAccess(db: db, log: nil).rebuildAllLaneGroups()
         }
+        m.registerMigration("v5_events_by_topic") { db in
+            // A screen's recent calls: today's events of a few topics, without walking the whole log.
+            try db.execute(sql: "CREATE INDEX events_topic_at ON events (topic, at)")
+        }
         return m
     }
 }

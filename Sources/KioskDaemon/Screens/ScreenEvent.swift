@@ -1,0 +1,64 @@
+import Foundation
+import KioskCore
+import KioskProtocol
+import KioskStore
+
+/// What a hall screen (大厅显示屏) may see of an event. Screens are read by anyone on the hall's
+/// network, so the view is built from an allow-list of fields: the ticket's number, category,
+/// state and window — never the holder's masked ID number, the staff's name or anything added to
+/// an event later. Topics outside the list are not shown at all.
+enum ScreenEvent {
+    /// Topics a screen follows (an `EventFeed` pattern list).
+    static let topics = ["ticket.*", "window.*", "day.rolled_over", "config.reloaded"]
+    /// Events that are calls: the screen's list of recent calls is made of these.
+    static let callTopics = ["ticket.called", "ticket.recalled"]
+
+    private static let ticketFields: Set<String> = [
+        "id", "number", "category", "categoryName", "priority", "state", "window", "day", "issuedAt", "calledAt",
+        "recalls",
+    ]
+
+    /// The screen's view of `event`, or nil when `screen` does not show it.
+    static func view(_ event: StoredEvent, for screen: ScreenConfig) -> JSONValue? {
+        guard case .object(let data)? = try? JSONCoding.decoder.decode(JSONValue.self, from: Data(event.json.utf8)) else {
+            return nil
+        }
+        switch event.topic {
+        case let t where t.hasPrefix("ticket."):
+            guard case .object(let ticket)? = data["ticket"] else { return nil }
+            let category = ticket["category"]?.stringValue, window = data["window"]?.stringValue
+            var out: [String: JSONValue] = ["ticket": .object(ticket.filter { ticketFields.contains($0.key) })]
+            if t == "ticket.transferred" {
+                let from = data["from"]?.objectValue ?? [:], to = data["to"]?.objectValue ?? [:]
+                let shown = [from, to].contains { side in
+                    screen.shows(category: side["category"]?.stringValue, window: side["window"]?.stringValue)
+                }
+                guard shown else { return nil }
+                out["from"] = .object(from.filter { ["category", "window"].contains($0.key) })
+                out["to"] = .object(to.filter { ["category", "window"].contains($0.key) })
+            } else {
+                guard screen.shows(category: category, window: window) else { return nil }
+                if let window { out["window"] = .string(window) }
+                if let name = data["windowName"] { out["windowName"] = name }
+            }
+            return .object(out)
+        case let t where t.hasPrefix("window."):
+            let window = data["window"]?.stringValue
+            guard screen.shows(category: nil, window: window) else { return nil }
+            return .object(data.filter { ["window", "name", "status", "serves"].contains($0.key) })
+        case "day.rolled_over":
+            return .object(data.filter { ["from", "to"].contains($0.key) })
+        case "config.reloaded":
+            return .object(data.filter { $0.key == "ok" })
+        default:
+            return nil
+        }
+    }
+
+    /// One server-sent event: `id` is the hall-wide seq, so a reconnect resumes after it.
+    static func message(_ event: StoredEvent, data: JSONValue) -> String {
+        let json = (try? JSONCoding.encoder.encode(data)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        // JSON keeps newlines escaped, so the data is one line as the format requires.
+        return "id: \(event.seq)\nevent: \(event.topic)\ndata: \(json)\n\n"
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import KioskCore
+import KioskProtocol
+import KioskStore
+import Logging
+import NIOCore
+import Synchronization
+
+/// The hall screens' routes: the page and its files, `/state`, and the event stream. They call
+/// the hall's store and event feed directly, never the JSON-RPC dispatcher.
+struct ScreenRoutes: Sendable {
+    let hall: HallService
+    let store: any Store
+    let bus: EventBus
+    let assets: ScreenAssets
+    let streams: ScreenStreams
+    let logger: Logger
+    /// Comment lines keep idle streams (and the proxies between) open: at least every 15 s.
+    var heartbeat: Duration = .seconds(15)
+
+    func register<Context: RequestContext>(on router: Router<Context>) {
+        router.get("screens/assets/:file") { _, context -> Response in
+            let name = try context.parameters.require("file")
+            guard name != "screen.html", let file = assets.files[name] else {
+                throw HTTPError(.notFound, message: "no such screen file: \(name)")
+            }
+            return Self.file(file)
+        }
+        router.get("screens/:id") { _, context -> Response in
+            _ = try screen(context)
+            guard let page = assets.files["screen.html"] else {
+                throw HTTPError(.serviceUnavailable, message: "the screen page's files were not found (looked in \(assets.origin))")
+            }
+            return Self.file(page)
+        }
+        router.get("screens/:id/state") { _, context -> Response in
+            let screen = try screen(context)
+            let state = try await ScreenState.make(screen: screen, config: hall.config, store: store, now: hall.clock.now())
+            var body = ByteBuffer(data: try JSONCoding.encoder.encode(state))
+            body.writeString("\n")
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
+                body: ResponseBody(byteBuffer: body))
+        }
+        router.get("screens/:id/events") { request, context -> Response in
+            let screen = try screen(context)
+            let since = try Self.since(request)
+            return try await stream(screen, since: since)
+        }
+    }
+
+    private func screen<Context: RequestContext>(_ context: Context) throws -> ScreenConfig {
+        let id = try context.parameters.require("id")
+        guard let screen = hall.config.screen(id) else {
+            throw HTTPError(.notFound, message: "no screen \"\(id)\"; configured: \(hall.config.screens.map(\.id).joined(separator: ", "))")
+        }
+        return screen
+    }
+
+    /// `Last-Event-ID` (a browser's own reconnect; it wins over the URL it reconnects to) or
+    /// `?since=N`; nil streams from now.
+    static let lastEventID = HTTPField.Name("Last-Event-ID")!
+    static let accelBuffering = HTTPField.Name("X-Accel-Buffering")!
+
+    static func since(_ request: Request) throws -> Int64? {
+        if let header = request.headers[Self.lastEventID] {
+            guard let n = Int64(header.trimmingCharacters(in: .whitespaces)), n >= 0 else {
+                throw HTTPError(.badRequest, message: "Last-Event-ID must be an event seq (a whole number ≥ 0), not \"\(header.prefix(40))\"")
+            }
+            return n
+        }
+        if let text = request.uri.queryParameters.get("since") {
+            guard let n = Int64(text), n >= 0 else {
+                throw HTTPError(.badRequest, message: "since must be an event seq (a whole number ≥ 0), not \"\(text.prefix(40))\"")
+            }
+            return n
+        }
+        return nil
+    }
+
+    private func stream(_ screen: ScreenConfig, since: Int64?) async throws -> Response {
+        let daemon = hall.config.daemon, store = self.store, bus = self.bus
+        let streams = self.streams, heartbeat = self.heartbeat, logger = self.logger
+        // The feed opens when the body is written: a HEAD request (headers only) never opens one.
+        let body = ResponseBody { writer in
+            let feed = try await EventFeed.open(bus: bus, store: store, patterns: ScreenEvent.topics, since: since,
+                capacity: daemon.subscriberBuffer, byteCapacity: daemon.subscriberBufferBytes)
+            streams.opened(screen.id)
+            defer { streams.closed(screen.id) }
+            // One producer of lines for the writer: the feed's events and the heartbeat, merged. The
+            // merge is bounded too: a client that stops reading fills it, and is cut off like a
+            // slow socket subscriber (its browser reconnects with the last id it got).
+            let (lines, sink) = AsyncStream<ByteBuffer>.makeStream(bufferingPolicy: .bufferingOldest(Swift.max(16, Swift.min(daemon.subscriberBuffer, 1_024))))
+            let events = Task {
+                do {
+                    for try await item in feed {
+                        guard let data = ScreenEvent.view(item.event, for: screen) else { continue }
+                        if case .dropped = sink.yield(ByteBuffer(string: ScreenEvent.message(item.event, data: data))) {
+                            logger.notice("screen \(screen.id): a client too slow to read its events was cut off")
+                            break
+                        }
+                    }
+                } catch {
+                    logger.debug("screen \(screen.id): event stream ended: \(error)")
+                }
+                sink.finish()
+            }
+            let beats = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: heartbeat)
+                    sink.yield(ByteBuffer(string: ": \(Int(Date().timeIntervalSince1970))\n\n"))
+                }
+            }
+            defer {
+                events.cancel()
+                beats.cancel()
+            }
+            // A browser retries 2 s after a drop, with the last id it saw.
+            try await writer.write(ByteBuffer(string: "retry: 2000\n: kioskd screen \(screen.id) after \(feed.since)\n\n"))
+            do {
+                for await line in lines { try await writer.write(line) }
+            } catch {
+                await feed.stop()
+                throw error
+            }
+            await feed.stop()
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [
+            .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", Self.accelBuffering: "no",
+        ], body: body)
+    }
+
+    static func file(_ file: ScreenAssets.File) -> Response {
+        Response(status: .ok, headers: [.contentType: file.contentType, .cacheControl: "no-cache"],
+            body: ResponseBody(byteBuffer: file.bytes))
+    }
+}
+
+/// How many event streams each screen has open (`kioskctl screens`).
+final class ScreenStreams: Sendable {
+    private let open = Mutex<[String: Int]>([:])
+    func opened(_ id: String) { open.withLock { $0[id, default: 0] += 1 } }
+    func closed(_ id: String) { open.withLock { $0[id, default: 1] -= 1 } }
+    var counts: [String: Int] { open.withLock { $0 } }
+}
