@@ -9,7 +9,7 @@ public enum ConfigLoader {
     /// Top-level tables the loader understands.
     static let sections: Set<String> = [
         "daemon", "hall", "storage", "queue", "categories", "windows", "access", "devices", "certificates",
-        "departments",
+        "departments", "voice",
     ]
 
     /// Reads and validates the file; relative paths inside resolve against the file's folder.
@@ -54,12 +54,14 @@ public enum ConfigLoader {
         let access = try root.table("access").map { table throws(ConfigError) in try AccessTable(reading: table) }
         let devices = try DeviceConfig.readAll(from: root)
         let certificates = try CertificatesConfig.read(from: root, hall: hall, devices: devices)
+        let voice = try VoiceSettings.read(from: root)
 
         var config = HallConfig(
             daemon: daemon ?? DaemonSettings(), hall: hall, storage: storage ?? StorageSettings(),
             queue: queue ?? QueueSettings(), categories: categories, windows: windows,
             access: access ?? AccessTable(), devices: devices)
         config.certificates = certificates
+        config.voice = voice
         return config
     }
 
