@@ -62,6 +62,7 @@ public final class VoiceDevice: Device {
     private let queue: DispatchQueue
     private let observers = Mutex<[@Sendable (VoiceNotification) -> Void]>([])
     private let cache = AnnouncementCache()
+    private let watcher = DevicePoller()
 
     /// The device `[voice]` describes, with the engine it names. Checks itself at once (on its
     /// queue): `health` is `fault` soon after if clips are missing or the PCM cannot be opened.
@@ -94,7 +95,21 @@ public final class VoiceDevice: Device {
         queue.async { [self] in _ = check() }
     }
 
+    deinit { watcher.stop() }
+
     public var health: DeviceHealth { box.health }
+
+    /// While the device is in `fault`, checks it again (engine, chime, output) every `interval`,
+    /// backing off while it stays broken, so a clip put back or a speaker plugged in shows `ok`
+    /// without waiting for the next call. A healthy device is left alone (no PCM opened).
+    public func startWatching(every interval: Duration = .seconds(10)) {
+        watcher.start(every: interval, on: queue) { [weak self] in
+            guard let self, health.state == .fault else { return true }
+            return check() == nil
+        }
+    }
+
+    public func stopWatching() { watcher.stop() }
 
     public func observeHealth(_ observer: @escaping @Sendable (DeviceHealth) -> Void) {
         box.observe(observer)

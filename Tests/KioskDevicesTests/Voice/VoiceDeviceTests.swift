@@ -117,6 +117,28 @@ struct VoiceDeviceTests {
         #expect(device.health.state == .ok)
     }
 
+    @Test func aWatchedDeviceRecoversWithoutACall() async throws {
+        let clips = try SyntheticClips()
+        let sink = try ALSAFileSink()
+        let office = clips.folder + "/办理.wav"
+        let saved = try #require(FileManager.default.contents(atPath: office))
+        try FileManager.default.removeItem(atPath: office)
+        let device = Self.device(clips, sink, clock: ManualClock(Self.start))
+        await device.idle()
+        #expect(device.health.reason == "missing clip \"办理\" (办理.wav in \(clips.folder))")
+
+        device.startWatching(every: .milliseconds(20))
+        defer { device.stopWatching() }
+        try saved.write(to: URL(fileURLWithPath: office))
+        // A generous deadline: the watch retries at backoff delays from 0.5 s.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while device.health.state != .ok, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(device.health.state == .ok)
+        #expect(sink.written.isEmpty)  // the check opened the PCM but played nothing
+    }
+
     @Test func aBrokenClipIsAFaultNamingTheFile() async throws {
         let clips = try SyntheticClips()
         let sink = try ALSAFileSink()
