@@ -33,6 +33,9 @@ let package = Package(
         .systemLibrary(
             name: "CPangoCairo", path: "Sources/CPangoCairo", pkgConfig: "pangocairo",
             providers: [.apt(["libpango1.0-dev", "libcairo2-dev"])]),
+        // Voice announcements: ALSA output and the offline Mandarin synthesizer.
+        .systemLibrary(name: "CAlsa", path: "Sources/CAlsa", providers: [.apt(["libasound2-dev"])]),
+        .systemLibrary(name: "CEspeak", path: "Sources/CEspeak", providers: [.apt(["libespeak-ng-dev"])]),
 
         // Pure domain rules: no I/O, Foundation only.
         .target(name: "KioskCore", swiftSettings: strict),
@@ -45,7 +48,9 @@ let package = Package(
             "KioskCore", .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         // Device drivers, transports and the registry (simulated drivers for now).
-        .target(name: "KioskDevices", dependencies: ["KioskCore", "CUdev", "CLibUSB", "CQRencode", "CCups"], swiftSettings: strict),
+        .target(name: "KioskDevices", dependencies: [
+            "KioskCore", "CUdev", "CLibUSB", "CQRencode", "CCups", "CAlsa", "CEspeak",
+        ], swiftSettings: strict),
         // Certificates: templates, PDF rendering (cairo/pango), the signed QR payload, the audit chain.
         .target(name: "KioskCertificates", dependencies: [
             "KioskCore", "KioskConfig", "CPangoCairo", "CQRencode",

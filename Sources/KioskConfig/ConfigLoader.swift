@@ -9,7 +9,7 @@ public enum ConfigLoader {
     /// Top-level tables the loader understands.
     static let sections: Set<String> = [
         "daemon", "hall", "storage", "queue", "categories", "windows", "access", "devices", "certificates",
-        "departments", "http", "screens",
+        "departments", "http", "screens", "voice",
     ]
 
     /// Reads and validates the file; relative paths inside resolve against the file's folder.
@@ -56,6 +56,7 @@ public enum ConfigLoader {
         let certificates = try CertificatesConfig.read(from: root, hall: hall, devices: devices)
         let http = try root.table("http").map { table throws(ConfigError) in try HTTPSettings(reading: table) }
         let screens = try ScreenConfig.readAll(from: root, categories: categories, windows: windows)
+        let voice = try VoiceSettings.read(from: root)
 
         var config = HallConfig(
             daemon: daemon ?? DaemonSettings(), hall: hall, storage: storage ?? StorageSettings(),
@@ -64,6 +65,7 @@ public enum ConfigLoader {
         config.certificates = certificates
         config.http = http
         config.screens = screens
+        config.voice = voice
         return config
     }
 

@@ -73,7 +73,7 @@ import Testing
         // 200 descriptors: 200 − 64 reserved − 16 for admins = 120 connections.
         let h = try Self.harness()
         try h.start(launcher: ["/usr/bin/prlimit", "--nofile=200:200", "--"])
-        let flood = Self.flood(h, 300, ["--hold", "15"])
+        let flood = Self.flood(h, 300, ["--hold", "30"])  // long enough to be seen on a loaded machine
         #expect(try Self.eventually(90) { try Self.status(h)["connections"]?.intValue ?? 0 >= 110 }, "the flood never filled the daemon")
         // The technician's connection is beyond the limit, in the admin reserve.
         let status = try Self.status(h)

@@ -4,7 +4,7 @@ import KioskCore
 /// served category must exist, since a window calling for a category nobody can issue is a
 /// configuration mistake, not a quiet hall.
 extension Window {
-    static let configKeys: Set<String> = ["id", "name", "serves", "prereview"]
+    static let configKeys: Set<String> = ["id", "name", "serves", "prereview", "voice_name"]
 
     static func readAll(from root: TableReader, categories: [Category]) throws(ConfigError) -> [Window] {
         let tables = try root.tables("windows") ?? []
@@ -42,6 +42,8 @@ extension Window {
                 throw table.document.error(at: at, "category \"\(categoryId)\" is listed twice")
             }
         }
-        self.init(id: id, name: name, serves: serves, prereview: try table.bool("prereview") ?? false)
+        self.init(
+            id: id, name: name, serves: serves, prereview: try table.bool("prereview") ?? false,
+            voiceName: try table.string("voice_name"))
     }
 }

@@ -19,6 +19,8 @@ public struct HallConfig: Sendable, Equatable {
     public var http: HTTPSettings?
     /// `[[screens]]`, served by the HTTP listener.
     public var screens: [ScreenConfig] = []
+    /// `[voice]`; nil when the file has none (no announcements).
+    public var voice: VoiceSettings?
 
     public init(
         daemon: DaemonSettings, hall: HallInfo, storage: StorageSettings = StorageSettings(),
@@ -155,13 +157,19 @@ public struct Window: Sendable, Equatable, Identifiable {
     public var serves: [String]
     /// A pre-review desk (预审窗口): its counter may issue tickets of `requires_prereview` categories.
     public var prereview: Bool
+    /// How announcements name the window (`voice_name`, "三号窗口"); nil says `name`.
+    public var voiceName: String?
 
-    public init(id: String, name: String, serves: [String], prereview: Bool = false) {
+    public init(id: String, name: String, serves: [String], prereview: Bool = false, voiceName: String? = nil) {
         self.id = id
         self.name = name
         self.serves = serves
         self.prereview = prereview
+        self.voiceName = voiceName
     }
+
+    /// What the voice says for this window: its `voice_name`, else its name.
+    public var spokenName: String { voiceName ?? name }
 }
 
 /// `[access]`: which local users and groups get which role on the socket.
