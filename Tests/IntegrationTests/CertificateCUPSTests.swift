@@ -111,7 +111,7 @@ struct CertificateCUPSTests {
         try Self.start(daemon, cups)
         cups.setMode("P1", "jam")
         let serial = try Self.submit(daemon)
-        let c = try CertificateFlowTests.wait(for: "ready", serial: serial, on: try daemon.client(), seconds: 30)
+        let c = try CertificateFlowTests.wait(for: "ready", serial: serial, on: try daemon.client(), seconds: 90)
         #expect(c["printer"] == .string("p2"))
         let attempts = c["printAttempts"]?.arrayValue ?? []
         #expect(attempts.map { $0["printer"] } == [.string("p1"), .string("p2")])

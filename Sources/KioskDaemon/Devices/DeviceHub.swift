@@ -18,7 +18,7 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
     let logger: Logger
 
     init(config: HallConfig, bus store: any Store, clock: any HallClock, persons: PersonKeys, logger: Logger,
-        profileDirectories: [String] = []) throws {
+        profileDirectories: [String] = [], extraDevices: [any Device] = []) throws {
         var profiles: [DeviceProfile] = []
         for dir in profileDirectories where FileManager.default.fileExists(atPath: dir) {
             do {
@@ -30,7 +30,7 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
         do {
             registry = try DeviceRegistry(configs: config.devices, stateDir: config.daemon.stateDir,
                 hallName: config.hall.name, timeZone: config.daemon.timeZone, clock: clock, profiles: profiles,
-                nodes: Self.hasLocalDevices(config) ? UdevMonitor.scan() : [])
+                nodes: Self.hasLocalDevices(config) ? UdevMonitor.scan() : [], extra: extraDevices)
         } catch {
             throw error.kioskError
         }

@@ -1,5 +1,6 @@
 import Foundation
 import KioskCore
+import KioskDevices
 import KioskProtocol
 import KioskStore
 import Logging
@@ -48,9 +49,11 @@ public struct Daemon {
         let persons = try PersonKeys.load(stateDir: config.daemon.stateDir)
         // Model profiles: installed, local, and (for a checkout) the repo's Devices/profiles.
         let configDir = (options.configPath as NSString).deletingLastPathComponent
+        let voice = config.voice.map { VoiceDevice(settings: $0, clock: options.clock) }
         let devices = try DeviceHub(config: config, bus: store, clock: options.clock, persons: persons, logger: logger,
             profileDirectories: ["/usr/share/kioskd/profiles", "/etc/kioskd/profiles",
-                (configDir as NSString).appendingPathComponent("../Devices/profiles")])
+                (configDir as NSString).appendingPathComponent("../Devices/profiles")],
+            extraDevices: voice.map { [$0] } ?? [])
         let hall = HallService(config: config, store: store, clock: options.clock, persons: persons,
             printing: devices.ticketPrinting, logger: logger)
         do {
@@ -120,10 +123,12 @@ public struct Daemon {
             .init(service: devices),
             .init(service: certificates.pipeline),
         ]
+        if let voice { services.append(.init(service: HallVoice(device: voice, hall: hall, store: store, bus: bus, logger: logger))) }
         if let http = config.http {
             let assets = ScreenAssets.load(configDirectory: configDir)
             if assets.files.isEmpty { logger.error("screen page files not found (looked in \(assets.origin)); screens answer 503") }
-            let screens = ScreenRoutes(hall: hall, store: store, bus: bus, assets: assets, streams: screenStreams, logger: logger)
+            let screens = ScreenRoutes(hall: hall, store: store, bus: bus, assets: assets, streams: screenStreams, voice: voice,
+                logger: logger)
             services.append(.init(service: HTTPListener.make(settings: http, screens: screens, health: {
                 do {
                     try storageWatch.requireHealthy()

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import KioskCore
+import KioskDevices
 import KioskProtocol
 import KioskStore
 import Logging
@@ -16,6 +17,8 @@ struct ScreenRoutes: Sendable {
     let bus: EventBus
     let assets: ScreenAssets
     let streams: ScreenStreams
+    /// The `[voice]` device, which renders the announcements screens with `voice = true` play.
+    let voice: VoiceDevice?
     let logger: Logger
     /// Comment lines keep idle streams (and the proxies between) open: at least every 15 s.
     var heartbeat: Duration = .seconds(15)
@@ -42,6 +45,28 @@ struct ScreenRoutes: Sendable {
             body.writeString("\n")
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
                 body: ResponseBody(byteBuffer: body))
+        }
+        router.get("screens/:id/announcements/:file") { _, context -> Response in
+            let screen = try screen(context)
+            let file = try context.parameters.require("file")
+            guard file.hasSuffix(".wav"), let seq = Int64(file.dropLast(4)), seq > 0 else {
+                throw HTTPError(.notFound, message: "announcements are /screens/\(screen.id)/announcements/{seq}.wav")
+            }
+            guard screen.voice, let voice else {
+                throw HTTPError(.notFound, message: "screen \(screen.id) has no voice (voice = true and a [voice] table)")
+            }
+            // The call event itself: a seq that is not a call of this screen has no announcement.
+            guard let event = try await store.read({ try $0.events(after: seq - 1, limit: 1) }).first, event.seq == seq,
+                ScreenEvent.view(event, for: screen) != nil, let request = HallVoice.request(for: event, config: hall.config)
+            else { throw HTTPError(.notFound, message: "event \(seq) is not a call shown on screen \(screen.id)") }
+            let wav: [UInt8]
+            do {
+                wav = try await voice.announcementWAV(for: request)
+            } catch {
+                throw HTTPError(.serviceUnavailable, message: "the announcement cannot be made: \(error)")
+            }
+            return Response(status: .ok, headers: [.contentType: "audio/wav", .cacheControl: "max-age=86400"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: wav)))
         }
         router.get("screens/:id/events") { request, context -> Response in
             let screen = try screen(context)

@@ -32,10 +32,12 @@ public final class DeviceRegistry: Sendable {
     ///   - timeZone: the hall's time zone, for the local times printed.
     ///   - profiles: known device models (`Devices/profiles/*.toml`), matched by VID:PID.
     ///   - nodes: the devices udev lists now, to find two entries naming one device.
+    ///   - extra: devices configured outside `[[devices]]` (the `[voice]` device), listed and
+    ///     watched like the rest.
     public init(
         configs: [DeviceConfig], stateDir: String, hallName: String? = nil,
         timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!, clock: any HallClock = SystemClock(),
-        profiles: [DeviceProfile] = [], nodes: [DeviceNode] = []
+        profiles: [DeviceProfile] = [], nodes: [DeviceNode] = [], extra: [any Device] = []
     ) throws(DeviceError) {
         var seen = Set<String>()
         for config in configs where !seen.insert(config.id).inserted {
@@ -52,7 +54,7 @@ public final class DeviceRegistry: Sendable {
                 return DriverlessDevice(config: config, state: .fault, reason: reason, clock: clock)
             }
             return Self.makeDevice(config, stateDir: stateDir, clock: clock, timeZone: timeZone, profiles: profiles)
-        }
+        } + extra.filter { device in !configs.contains { $0.id == device.id } }
         for device in devices {
             let (id, continuation) = (device.id, continuation)
             device.observeHealth { health in continuation.yield(.statusChanged(id: id, health: health)) }
@@ -161,6 +163,8 @@ public final class DeviceRegistry: Sendable {
                 do { text += "; SAM ID " + (try await sam.samID()) } catch { text += "; SAM ID unreadable: \(error)" }
             }
             message = text
+        case let voice as VoiceDevice:
+            return await voice.test()
         case let printer as any CertificatePrinting:
             // No test page: certificate printers hold numbered security paper. Their state is
             // asked afresh (queue, paper, reachability).

@@ -60,7 +60,9 @@ public final class VoiceDevice: Device {
     private let clock: any HallClock
     private let box: DeviceStateBox<State>
     private let queue: DispatchQueue
-    private let observers = Mutex<[@Sendable (VoiceNotification) -> Void]>([])
+    /// Kept in a struct, not as bare closures in the Mutex (see docs/architecture.md, Concurrency).
+    private struct Observer { let notify: @Sendable (VoiceNotification) -> Void }
+    private let observers = Mutex<[Observer]>([])
     private let cache = AnnouncementCache()
     private let watcher = DevicePoller()
 
@@ -118,7 +120,7 @@ public final class VoiceDevice: Device {
     /// Adds an observer of `started` / `finished` / `dropped`; called on the device's queue, in
     /// order, one notification at a time. Keep it short (publish an event and return).
     public func observe(_ observer: @escaping @Sendable (VoiceNotification) -> Void) {
-        observers.withLock { $0.append(observer) }
+        observers.withLock { $0.append(Observer(notify: observer)) }
     }
 
     // MARK: Announcing
@@ -209,7 +211,7 @@ public final class VoiceDevice: Device {
             let note = VoiceNotification(
                 kind: kind, ticketId: request.ticketId, number: request.number, window: request.windowId, text: shown,
                 repeatCount: settings.repeatCount, device: id, reason: reason, seq: request.seq)
-            for observer in observers.withLock({ $0 }) { observer(note) }
+            for observer in observers.withLock({ $0 }) { observer.notify(note) }
         }
         let waited = clock.now().timeIntervalSince(request.calledAt)
         if waited > Double(settings.maxDelaySeconds) {

@@ -135,7 +135,7 @@ struct CUPSPrintingTests {
         cups.setMode("P1", "jam")
         let attempt = T.attemptID()
         let id = try await printer.submit(data: T.pdf(attempt), jobName: attempt)
-        let job = try #require(await T.job(id, on: printer.connection))
+        let job = try #require(await T.job(id, on: printer.connection, timeout: .seconds(60)))  // the jam holds the job 8 s
         #expect(job.state == .canceled)
         #expect(job.printerStateMessage?.contains("canceled at printer") == true)
         #expect(job.printerStateReasons.contains { $0.hasPrefix("media-jam") })
