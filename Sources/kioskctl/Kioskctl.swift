@@ -38,6 +38,7 @@ struct Kioskctl: ParsableCommand {
             CommandGroup(name: "Devices", subcommands: [
                 DevicesCommand.self, DeviceCommand.self, IDCardCommand.self, SimCommand.self,
             ]),
+            CommandGroup(name: "Screens and voice", subcommands: [ScreensCommand.self, SayCommand.self, VoiceCommand.self]),
             CommandGroup(name: "Certificates", subcommands: [CertCommand.self, AuditCommand.self]),
         ])
 }

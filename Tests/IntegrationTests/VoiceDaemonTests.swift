@@ -1,6 +1,7 @@
 import Foundation
 import KioskClient
 import KioskProtocol
+import KioskTestSupport
 import Testing
 
 /// The `[voice]` device in the real daemon: every call announced through ALSA (its file plugin,
@@ -84,6 +85,24 @@ import Testing
         #expect(try RawHTTP.request(port: port, "GET", "/screens/hall/announcements/1.wav").status == 404)
     }
 
+    @Test func kioskctlListsTheScreensAndSaysAndTestsTheVoice() throws {
+        let (d, port, out, env) = try Self.daemon(pcm: "hallfile")
+        try d.start(environment: env)
+        defer { _ = d.stop() }
+        let ctl = DaemonHarness.binary("kioskctl")
+        let screens = try ToolRun.run(ctl, ["screens", "--socket", d.socket], environment: ["COLUMNS": "80"])
+        #expect(screens.status == 0)
+        #expect(screens.stdout.contains("http://127.0.0.1:\(port)/screens/hall"), "\(screens.stdout)")
+        #expect(screens.stdout.contains("大厅主屏"))
+        let before = FileManager.default.contents(atPath: out)?.count ?? 0
+        let say = try ToolRun.run(ctl, ["say", "请A001号到1号窗口办理", "--socket", d.socket])
+        #expect(say.status == 0, "\(say.stdout)\(say.stderr)")
+        #expect(say.stdout.contains("said 请A001号到1号窗口办理 on alsa:hallfile"), "\(say.stdout)")
+        #expect((FileManager.default.contents(atPath: out)?.count ?? 0) > before, "nothing reached the PCM")
+        let test = try ToolRun.run(ctl, ["voice", "test", "--socket", d.socket])
+        #expect(test.status == 0 && test.stdout.contains("voice: passed"), "\(test.stdout)\(test.stderr)")
+    }
+
     @Test func aVoiceThatCannotPlayFaultsAndNeverFailsACall() throws {
         let (d, _, _, env) = try Self.daemon(pcm: "no_such_pcm")
         try d.start(environment: env)
@@ -97,5 +116,7 @@ import Testing
         try d.client(role: "kiosk").call("queue.take", ["category": "A"])
         try counter.call("window.open", ["window": "1", "staff": "王芳"])
         #expect(try counter.call("queue.call", ["window": "1"])["number"] == .string("A001"))
+        let test = try ToolRun.run(DaemonHarness.binary("kioskctl"), ["voice", "test", "--socket", d.socket])
+        #expect(test.status == 2 && test.stdout.contains("FAILED"), "\(test.stdout)\(test.stderr)")
     }
 }

@@ -6,6 +6,7 @@ import KioskDevices
 import KioskProtocol
 import KioskStore
 import Logging
+import ServiceLifecycle
 import NIOCore
 import Synchronization
 
@@ -144,7 +145,13 @@ struct ScreenRoutes: Sendable {
             // A browser retries 2 s after a drop, with the last id it saw.
             try await writer.write(ByteBuffer(string: "retry: 2000\n: kioskd screen \(screen.id) after \(feed.since)\n\n"))
             do {
-                for await line in lines { try await writer.write(line) }
+                // kioskd stopping ends the stream (the browser reconnects to the next kioskd);
+                // without this a connected screen would hold the shutdown forever.
+                try await withGracefulShutdownHandler {
+                    for await line in lines { try await writer.write(line) }
+                } onGracefulShutdown: {
+                    sink.finish()
+                }
             } catch {
                 await feed.stop()
                 throw error

@@ -11,14 +11,18 @@ struct Dispatcher: Sendable {
     let status: @Sendable () async -> JSONValue
     let devices: DeviceDesk?
     let certificates: CertificateService?
+    let screens: ScreenDirectory?
+    let voice: VoiceDesk?
     let logger: Logger
 
     init(hall: HallService, status: @escaping @Sendable () async -> JSONValue, devices: DeviceDesk?,
-        certificates: CertificateService? = nil, logger: Logger) {
+        certificates: CertificateService? = nil, screens: ScreenDirectory? = nil, voice: VoiceDesk? = nil, logger: Logger) {
         self.hall = hall
         self.status = status
         self.devices = devices
         self.certificates = certificates
+        self.screens = screens
+        self.voice = voice
         self.logger = logger
     }
 
@@ -175,12 +179,23 @@ struct Dispatcher: Sendable {
             return try await room().auditVerify(anchors: try p(AuditVerifyParams.self).anchors ?? [])
         case .auditTail:
             return try await room().auditTail(try p(AuditTailParams.self).n)
+        case .screenList:
+            return screens?.list() ?? JSONValue.object(["listen": .null, "screens": .array([])])
+        case .voiceSay:
+            return try await voiceDesk().say(try p(VoiceSayParams.self).text)
+        case .voiceTest:
+            return try await desk().test(id: try voiceDesk().deviceId())
         }
     }
 
     private func room() throws -> CertificateService {
         guard let certificates else { throw KioskError(.invalidState, "certificate printing is not set up on this kioskd") }
         return certificates
+    }
+
+    private func voiceDesk() throws -> VoiceDesk {
+        guard let voice else { throw KioskError(.deviceUnavailable, "no [voice] is configured on this kioskd") }
+        return voice
     }
 
     private func desk() throws -> DeviceDesk {

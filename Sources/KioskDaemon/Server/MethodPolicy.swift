@@ -9,7 +9,7 @@ enum MethodPolicy {
     static func roles(for method: Method) -> Set<Role> {
         switch method {
         case .sessionHello, .daemonStatus, .queueCategories, .queueTicket, .queueWaiting, .windowList, .statsDay,
-            .eventsSubscribe, .deviceList, .deviceStatus:
+            .eventsSubscribe, .deviceList, .deviceStatus, .screenList:
             return everyone
         case .queueTake, .queuePrintTicket, .appointmentBook:
             return [.kiosk, .counter, .admin]
@@ -18,7 +18,7 @@ enum MethodPolicy {
             return [.counter, .admin]
         case .idcardRead:
             return [.kiosk, .technician, .admin]
-        case .deviceTest, .simCard, .simPrinter:
+        case .deviceTest, .simCard, .simPrinter, .voiceSay, .voiceTest:
             return [.technician, .admin]
         case .certSubmit:
             return [.approval, .admin]

@@ -42,6 +42,9 @@ public enum Method: String, Sendable, CaseIterable {
     case certPubkey = "cert.pubkey"
     case auditVerify = "audit.verify"
     case auditTail = "audit.tail"
+    case screenList = "screen.list"
+    case voiceSay = "voice.say"
+    case voiceTest = "voice.test"
 }
 
 extension Method {

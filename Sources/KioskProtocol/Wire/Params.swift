@@ -145,6 +145,17 @@ public struct DeviceParams: Codable, Sendable {
     public init(id: String) { self.id = id }
 }
 
+/// `voice.say`: a technician's test of the voice device with any text (at most 200 characters).
+public struct VoiceSayParams: Codable, Sendable, BoundedParams {
+    public var text: String
+    public init(text: String) { self.text = text }
+    public func checkLimits() throws {
+        guard !text.allSatisfy(\.isWhitespace), text.count <= 200 else {
+            throw RPCError.invalidParams("text must be 1 to 200 characters")
+        }
+    }
+}
+
 public struct AppointmentBookParams: Codable, Sendable {
     public var category: String
     public var code: String

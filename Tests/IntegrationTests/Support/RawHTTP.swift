@@ -4,7 +4,7 @@ import Foundation
 /// listener sends (status line, headers, an event stream as it arrives) — what a browser, curl or
 /// a hall screen's own client would get.
 final class RawHTTP {
-    let fd: Int32
+    private(set) var fd: Int32
     private var buffer = Data()
 
     init(port: Int, host: String = "127.0.0.1") throws {
@@ -16,12 +16,16 @@ final class RawHTTP {
         inet_pton(AF_INET, host, &addr.sin_addr)
         let r = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
         guard r == 0 else {
+            let e = errno
             close(fd)
-            throw HarnessError("connect to \(host):\(port): errno \(errno)")
+            // deinit runs for a class whose init throws once every property is set: without this
+            // it closed the number again — by then perhaps another test's file.
+            fd = -1
+            throw HarnessError("connect to \(host):\(port): errno \(e)")
         }
     }
 
-    deinit { close(fd) }
+    deinit { if fd >= 0 { close(fd) } }
 
     func send(_ text: String) {
         let bytes = Array(text.utf8)

@@ -120,7 +120,10 @@
   function applyWaiting(st) {
     if (!st.waiting || typeof st.waiting !== 'object') return;
     if (Number(st.seq) < S.waitingSeq) return; // older than what the counts already reflect
-    S.waiting = new Map(Object.entries(st.waiting).map(([k, v]) => [k, Number(v) || 0]));
+    // In the hall's display order (`categories`), not the object's key order (JSON sorts keys).
+    const order = Array.isArray(st.categories) ? st.categories.map((c) => c && c.id).filter((id) => id in st.waiting) : [];
+    const keys = order.concat(Object.keys(st.waiting).filter((k) => !order.includes(k)));
+    S.waiting = new Map(keys.map((k) => [k, Number(st.waiting[k]) || 0]));
     S.waitingSeq = Number(st.seq) || 0;
   }
 
