@@ -107,6 +107,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "NIOTestUtils", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: strict),
         // kioskctl's readable output (tables, times, event lines), tested in-process.
         .testTarget(name: "KioskctlTests", dependencies: ["kioskctl", "KioskCore", "KioskProtocol"], swiftSettings: strict),

@@ -42,7 +42,7 @@ struct Connection {
                         }
                         continue
                     }
-                    if request.method == Method.eventsSubscribe.rawValue, MethodPolicy.allows(session.role, .eventsSubscribe) {
+                    if request.method == Method.eventsSubscribe.rawValue, MethodTable.allows(session.role, .eventsSubscribe) {
                         do {
                             let params = try Dispatcher.decodeParams(SubscribeParams.self, from: request.params)
                             try await subscription.replace(params, id: request.id, outbound: outbound, connection: self)
