@@ -71,6 +71,30 @@ import Testing
         #expect(try d.client().call("daemon.status")["storage"]?["state"] == .string("ok"))
     }
 
+    /// Idle and slow HTTP clients hold only their own connections: kiosks on the socket, health
+    /// and screens are served meanwhile. (500, not 1,000: the test process has 1,024 descriptors;
+    /// `kiosk-bench --only screens` measures 1,000.)
+    @Test func idleAndSlowlorisClientsDoNotHurtTheSocketOrOtherScreens() throws {
+        let (d, port) = try Self.daemon()
+        defer { _ = d.stop() }
+        var idle: [RawHTTP] = []
+        for _ in 0..<500 { idle.append(try RawHTTP(port: port)) }
+        // Slowloris: headers that never end, a few bytes at a time.
+        let slow = (0..<20).compactMap { _ in try? RawHTTP(port: port) }
+        for c in slow { c.send("GET /screens/hall/state HTTP/1.1\r\nHost: x\r\n") }
+        for round in 0..<5 {
+            for c in slow { c.send("X-Slow-\(round): y\r\n") }
+            let kiosk = try d.client(role: "kiosk")
+            #expect(try kiosk.call("queue.take", ["category": "A"])["number"] != nil, "round \(round)")
+            #expect(try RawHTTP.request(port: port, "GET", "/healthz").status == 200)
+            #expect(try RawHTTP.request(port: port, "GET", "/screens/hall/state").status == 200)
+            usleep(200_000)
+        }
+        #expect(try d.client().call("daemon.status")["storage"]?["state"] == .string("ok"))
+        withExtendedLifetime(idle) {}
+        withExtendedLifetime(slow) {}
+    }
+
     @Test func theScreenPageAndItsFilesAreServedFromTheDaemon() throws {
         let (d, port) = try Self.daemon()
         defer { _ = d.stop() }
