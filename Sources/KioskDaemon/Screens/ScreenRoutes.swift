@@ -18,6 +18,8 @@ struct ScreenRoutes: Sendable {
     let bus: EventBus
     let assets: ScreenAssets
     let streams: ScreenStreams
+    /// Messages made once per event and screen, shared by the screen's streams.
+    let messages = ScreenMessages()
     /// The `[voice]` device, which renders the announcements screens with `voice = true` play.
     let voice: VoiceDevice?
     let logger: Logger
@@ -107,7 +109,7 @@ struct ScreenRoutes: Sendable {
 
     private func stream(_ screen: ScreenConfig, since: Int64?) async throws -> Response {
         let daemon = hall.config.daemon, store = self.store, bus = self.bus
-        let streams = self.streams, heartbeat = self.heartbeat, logger = self.logger
+        let streams = self.streams, heartbeat = self.heartbeat, logger = self.logger, messages = self.messages, hall = self.hall
         // The feed opens when the body is written: a HEAD request (headers only) never opens one.
         let body = ResponseBody { writer in
             let feed = try await EventFeed.open(bus: bus, store: store, patterns: ScreenEvent.topics, since: since,
@@ -121,8 +123,10 @@ struct ScreenRoutes: Sendable {
             let events = Task {
                 do {
                     for try await item in feed {
-                        guard let data = ScreenEvent.view(item.event, for: screen) else { continue }
-                        if case .dropped = sink.yield(ByteBuffer(string: ScreenEvent.message(item.event, data: data))) {
+                        guard let message = messages.message(item.event, for: screen, configVersion: hall.configVersion) else {
+                            continue
+                        }
+                        if case .dropped = sink.yield(ByteBuffer(string: message)) {
                             logger.notice("screen \(screen.id): a client too slow to read its events was cut off")
                             break
                         }
