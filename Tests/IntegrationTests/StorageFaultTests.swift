@@ -56,7 +56,8 @@ import Testing
     }
 
     @Test func aCorruptPageIsFoundAtStartAndFaultsTheStore() throws {
-        let daemon = try DaemonHarness()
+        let port = RawHTTP.freePort()
+        let daemon = try DaemonHarness(extraConfig: "\n[http]\nlisten = \"127.0.0.1:\(port)\"\n")
         try daemon.start()
         let c = try daemon.client()
         for _ in 0..<300 { try c.call("queue.take", ["category": "C"]) }
@@ -78,6 +79,9 @@ import Testing
         let (doctorStatus, doctor) = try runTool("kioskctl", ["doctor", "--config", daemon.configPath])
         #expect(doctorStatus == 1)
         #expect(doctor.contains("FAIL  storage") && doctor.contains("corrupt"), "\(doctor)")
+        // The hall's monitoring sees it too.
+        let health = try RawHTTP.request(port: port, "GET", "/healthz")
+        #expect(health.status == 503 && health.body.contains("corrupt"), "\(health.raw)")
     }
 
     static var canMountTmpfs: Bool {
