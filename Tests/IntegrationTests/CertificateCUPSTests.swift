@@ -54,15 +54,6 @@ struct CertificateCUPSTests {
         cups.printed(printer).filter { $0.contains(serial) }
     }
 
-    static func waitFor(_ seconds: Double = 20, _ condition: () throws -> Bool) throws -> Bool {
-        let end = Date().addingTimeInterval(seconds)
-        while Date() < end {
-            if try condition() { return true }
-            usleep(100_000)
-        }
-        return try condition()
-    }
-
     @Test func aCertificateIsPrintedThroughCUPSAndArrivesAtThePrinter() throws {
         let cups = try PrivateCUPS(printers: ["P1"])
         defer { cups.stop() }
@@ -91,7 +82,7 @@ struct CertificateCUPSTests {
         cups.setMode("P1", "media-empty")
         let serial = try Self.submit(daemon)
         let admin = try daemon.client()
-        #expect(try Self.waitFor { try admin.call("cert.get", ["serial": .string(serial)])["state"] == .string("held") })
+        #expect(try eventually { try admin.call("cert.get", ["serial": .string(serial)])["state"] == .string("held") })
         #expect(try admin.call("device.status", ["id": "p1"])["state"] == .string("fault"))
         #expect(Self.jobs(cups, "P1", serial).isEmpty)
         cups.setMode("P1", "ok")
@@ -129,7 +120,7 @@ struct CertificateCUPSTests {
         let serial = try Self.submit(daemon)
         let admin = try daemon.client()
         // The job is at P1; then P1 drops off the network.
-        #expect(try Self.waitFor { try admin.call("cert.get", ["serial": .string(serial)])["printAttempts"]?.arrayValue?.first?["job"] != nil })
+        #expect(try eventually { try admin.call("cert.get", ["serial": .string(serial)])["printAttempts"]?.arrayValue?.first?["job"] != nil })
         cups.killPrinter("P1")
         let c = try CertificateFlowTests.wait(for: "ready", serial: serial, on: admin, seconds: 40)
         #expect(c["printer"] == .string("p2"))
@@ -162,7 +153,7 @@ struct CertificateCUPSTests {
         cups.setMode("P1", "slow 3")
         let serial = try Self.submit(daemon)
         let admin = try daemon.client()
-        #expect(try Self.waitFor { try admin.call("cert.get", ["serial": .string(serial)])["printAttempts"]?.arrayValue?.first?["job"] != nil })
+        #expect(try eventually { try admin.call("cert.get", ["serial": .string(serial)])["printAttempts"]?.arrayValue?.first?["job"] != nil })
         daemon.kill9()
         try Self.start(daemon, cups)
         let c = try CertificateFlowTests.wait(for: "ready", serial: serial, on: try daemon.client(), seconds: 30)

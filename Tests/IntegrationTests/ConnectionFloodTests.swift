@@ -42,16 +42,6 @@ import Testing
 
     static func status(_ h: DaemonHarness) throws -> JSONValue { try h.client().call("daemon.status") }
 
-    /// Waits (bounded) until `condition` holds; false when it never did.
-    static func eventually(_ seconds: Double = 20, _ condition: () throws -> Bool) rethrows -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if try condition() { return true }
-            usleep(100_000)
-        }
-        return try condition()
-    }
-
     static func residentKiB(_ h: DaemonHarness) -> Int {
         guard let pid = h.process?.processIdentifier,
             let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
@@ -74,7 +64,7 @@ import Testing
         let h = try Self.harness()
         try h.start(launcher: ["/usr/bin/prlimit", "--nofile=200:200", "--"])
         let flood = Self.flood(h, 300, ["--hold", "30"])  // long enough to be seen on a loaded machine
-        #expect(try Self.eventually(90) { try Self.status(h)["connections"]?.intValue ?? 0 >= 110 }, "the flood never filled the daemon")
+        #expect(try eventually(90) { try Self.status(h)["connections"]?.intValue ?? 0 >= 110 }, "the flood never filled the daemon")
         // The technician's connection is beyond the limit, in the admin reserve.
         let status = try Self.status(h)
         #expect(status["pid"]?.intValue == Int64(h.process!.processIdentifier))
@@ -118,7 +108,7 @@ import Testing
         let report = try await Self.flood(h, 120, ["--partial", "1000000", "--hold", "1"]).value
         #expect((report.reasons["overloaded"] ?? 0) >= 30, "\(report)")
         #expect(Set(report.reasons.keys) == ["overloaded"], "\(report)")
-        #expect(Self.eventually { Self.residentKiB(h) < baseline + 48 * 1024 },
+        #expect(eventually { Self.residentKiB(h) < baseline + 48 * 1024 },
             "RSS \(Self.residentKiB(h)) KiB after the flood, \(baseline) KiB before")
     }
 
@@ -129,7 +119,7 @@ import Testing
         _ = try c.call("daemon.status")
         let baseline = Self.residentKiB(h)
         let flood = Self.flood(h, 30, ["--subscribe", "--hold", "10"])
-        #expect(try Self.eventually(90) { try Self.status(h)["subscribers"]?.intValue ?? 0 >= 30 })
+        #expect(try eventually(90) { try Self.status(h)["subscribers"]?.intValue ?? 0 >= 30 })
         // Events of ~400 bytes until all are cut: a few hundred (the socket's own buffer takes
         // ~200 KB first), far fewer than the 4,096 messages a queue may hold.
         var events = 0
@@ -140,7 +130,7 @@ import Testing
         }
         #expect(try Self.status(h)["slowSubscribersCut"]?.intValue ?? 0 >= 30)
         #expect(events < 4_096, "cut by bytes, before the message bound")
-        #expect(Self.eventually { Self.residentKiB(h) < baseline + 32 * 1024 },
+        #expect(eventually { Self.residentKiB(h) < baseline + 32 * 1024 },
             "RSS \(Self.residentKiB(h)) KiB after the cut, \(baseline) KiB before")
         _ = try await flood.value
     }

@@ -37,15 +37,6 @@ import Testing
         return (d, port, out, ["ALSA_CONFIG_PATH": "/usr/share/alsa/alsa.conf:\(asound)"])
     }
 
-    static func eventually(_ seconds: Double = 30, _ probe: () throws -> Bool) rethrows -> Bool {
-        let end = Date().addingTimeInterval(seconds)
-        while Date() < end {
-            if try probe() { return true }
-            usleep(100_000)
-        }
-        return try probe()
-    }
-
     @Test func eachCallIsAnnouncedInOrderAndRecordedAsEvents() throws {
         let (d, port, out, env) = try Self.daemon(pcm: "hallfile")
         try d.start(environment: env)
@@ -107,7 +98,7 @@ import Testing
         let (d, _, _, env) = try Self.daemon(pcm: "no_such_pcm")
         try d.start(environment: env)
         defer { _ = d.stop() }
-        #expect(try Self.eventually {
+        #expect(try eventually(30) {
             (try d.client().call("device.status", ["id": "voice"]))["health"]?["state"] == .string("fault")
         })
         let reason = try d.client().call("device.status", ["id": "voice"])["health"]?["reason"]?.stringValue ?? ""

@@ -76,7 +76,7 @@ public struct Daemon {
         let certificates = try CertificateService(
             config: config, store: store, clock: options.clock, persons: persons, registry: devices.registry, logger: logger)
         let dispatcher = Dispatcher(hall: hall, status: status, devices: devices, certificates: certificates,
-            screens: ScreenDirectory(hall: hall, streams: screenStreams), voice: VoiceDesk(device: voice, timeZone: config.daemon.timeZone),
+            screens: ScreenDirectory(hall: hall, streams: screenStreams), voice: VoiceDesk(device: voice),
             logger: logger)
         let listen: SocketServer.Listen = Systemd.inheritedSocket().map { .inherited($0) }
             ?? .path(socketPath, group: config.daemon.socketGroup)

@@ -93,18 +93,16 @@ struct ScreenRoutes: Sendable {
 
     static func since(_ request: Request) throws -> Int64? {
         if let header = request.headers[Self.lastEventID] {
-            guard let n = Int64(header.trimmingCharacters(in: .whitespaces)), n >= 0 else {
-                throw HTTPError(.badRequest, message: "Last-Event-ID must be an event seq (a whole number ≥ 0), not \"\(header.prefix(40))\"")
-            }
-            return n
+            return try seq(header.trimmingCharacters(in: .whitespaces), named: "Last-Event-ID")
         }
-        if let text = request.uri.queryParameters.get("since") {
-            guard let n = Int64(text), n >= 0 else {
-                throw HTTPError(.badRequest, message: "since must be an event seq (a whole number ≥ 0), not \"\(text.prefix(40))\"")
-            }
-            return n
+        return try request.uri.queryParameters.get("since").map { try seq(String($0), named: "since") }
+    }
+
+    private static func seq(_ text: String, named name: String) throws -> Int64 {
+        guard let n = Int64(text), n >= 0 else {
+            throw HTTPError(.badRequest, message: "\(name) must be an event seq (a whole number ≥ 0), not \"\(text.prefix(40))\"")
         }
-        return nil
+        return n
     }
 
     private func stream(_ screen: ScreenConfig, since: Int64?) async throws -> Response {

@@ -11,8 +11,8 @@ struct Dispatcher: Sendable {
     let status: @Sendable () async -> JSONValue
     let devices: DeviceDesk?
     let certificates: CertificateService?
-    let screens: ScreenDirectory?
-    let voice: VoiceDesk?
+    let screens: ScreenDirectory
+    let voice: VoiceDesk
     let logger: Logger
 
     init(hall: HallService, status: @escaping @Sendable () async -> JSONValue, devices: DeviceDesk?,
@@ -21,8 +21,9 @@ struct Dispatcher: Sendable {
         self.status = status
         self.devices = devices
         self.certificates = certificates
-        self.screens = screens
-        self.voice = voice
+        // Without them (tests): no screens listed, "no [voice] is configured".
+        self.screens = screens ?? ScreenDirectory(hall: hall, streams: ScreenStreams())
+        self.voice = voice ?? VoiceDesk(device: nil)
         self.logger = logger
     }
 
@@ -81,11 +82,6 @@ struct Dispatcher: Sendable {
     func room() throws -> CertificateService {
         guard let certificates else { throw KioskError(.invalidState, "certificate printing is not set up on this kioskd") }
         return certificates
-    }
-
-    func voiceDesk() throws -> VoiceDesk {
-        guard let voice else { throw KioskError(.deviceUnavailable, "no [voice] is configured on this kioskd") }
-        return voice
     }
 
     func desk() throws -> DeviceDesk {

@@ -89,9 +89,9 @@ enum MethodTable {
         .simPrinter: row(technicians, SimPrinterParams.self) { d, p, _ in try await d.desk().simPrinter(p) },
 
         // Screens and voice
-        .screenList: row(everyone) { d, _ in d.screens?.list() ?? JSONValue.object(["listen": .null, "screens": .array([])]) },
-        .voiceSay: row(technicians, VoiceSayParams.self) { d, p, _ in try await d.voiceDesk().say(p.text) },
-        .voiceTest: row(technicians) { d, _ in try await d.desk().test(id: try d.voiceDesk().deviceId()) },
+        .screenList: row(everyone) { d, _ in d.screens.list() },
+        .voiceSay: row(technicians, VoiceSayParams.self) { d, p, _ in try await d.voice.say(p.text) },
+        .voiceTest: row(technicians) { d, _ in try await d.desk().test(id: try d.voice.deviceId()) },
 
         // Certificates
         .certSubmit: row([.approval, .admin], CertSubmitParams.self) { d, p, s in try await d.room().submit(p, caller: s.caller) },

@@ -1,4 +1,3 @@
-import Foundation
 import KioskCore
 import KioskDevices
 import KioskProtocol
@@ -6,7 +5,6 @@ import KioskProtocol
 /// `voice.say` (and the device behind `voice.test`): a technician's checks of the `[voice]` device.
 struct VoiceDesk: Sendable {
     let device: VoiceDevice?
-    let timeZone: TimeZone
 
     private func voice() throws -> VoiceDevice {
         guard let device else { throw KioskError(.deviceUnavailable, "no [voice] is configured on this kioskd") }
