@@ -48,6 +48,11 @@ import KioskCore
         #expect(voice?.output == VoiceSettings.Output.none)
     }
 
+    @Test func deviceAutoIsDecidedByTheMachine() throws {
+        let voice = try Fixture.parse(Fixture.minimal + "[voice]\ndevice = \"auto\"\n").voice
+        #expect(voice?.output == VoiceSettings.Output.auto)
+    }
+
     @Test func clipsEngineNeedsItsFolder() {
         let error = Fixture.refusal(Fixture.minimal + "[voice]\nengine = \"clips\"\n")
         #expect(error?.file == "hall.toml")

@@ -25,7 +25,11 @@ extension VoiceSettings {
             throw table.error("clips", "is required for engine = \"clips\" (the folder of WAV clips)")
         }
         if let device = try table.string("device") {
-            output = device == "none" ? .none : .alsa(device)
+            switch device {
+            case "none": output = .none
+            case "auto": output = .auto
+            default: output = .alsa(device)
+            }
         }
         if let value = try table.string("template") {
             try Self.checkTemplate(value, in: table)

@@ -20,6 +20,9 @@ public struct VoiceSettings: Sendable, Equatable {
         case alsa(String)
         /// No local output.
         case none
+        /// ALSA `default` if this machine has a sound card when kioskd starts, else `none`: one
+        /// configuration for a hall PC with speakers and a server or demo machine without.
+        case auto
     }
 
     public static let defaultTemplate = "请{number}号到{window}办理"

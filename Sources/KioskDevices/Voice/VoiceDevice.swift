@@ -26,10 +26,14 @@ public final class VoiceDevice: Device {
         public var alsaConfigPath: String?
         /// Silence after the chime and between repeats.
         public var pauseMilliseconds: Int
+        /// Where `device = "auto"` looks for sound cards (`asound/cards` under it).
+        public var procRoot: String
 
-        public init(alsaConfigPath: String? = nil, pauseMilliseconds: Int = AnnouncementProgram.defaultPauseMilliseconds) {
+        public init(alsaConfigPath: String? = nil, pauseMilliseconds: Int = AnnouncementProgram.defaultPauseMilliseconds,
+            procRoot: String = "/proc") {
             self.alsaConfigPath = alsaConfigPath
             self.pauseMilliseconds = pauseMilliseconds
+            self.procRoot = procRoot
         }
     }
 
@@ -88,6 +92,12 @@ public final class VoiceDevice: Device {
             output = ALSAOutput(pcm: pcm, configPath: options.alsaConfigPath)
             endpoint = "alsa:\(pcm)"
         case .none:
+            output = nil
+            endpoint = "none"
+        case .auto where SoundCards.present(procRoot: options.procRoot):
+            output = ALSAOutput(pcm: "default", configPath: options.alsaConfigPath)
+            endpoint = "alsa:default"
+        case .auto:
             output = nil
             endpoint = "none"
         }
@@ -188,7 +198,8 @@ public final class VoiceDevice: Device {
         switch outcome {
         case .success(let playback):
             let seconds = String(format: "%.1f", playback.seconds)
-            let where_ = playback.playedLocally ? "on \(endpoint)" : "(no local output: device = \"none\")"
+            let why = settings.output == .auto ? "device = \"auto\" and no sound card" : "device = \"none\""
+            let where_ = playback.playedLocally ? "on \(endpoint)" : "(no local output: \(why))"
             message = "played \(playback.text) (\(seconds) s) \(where_)"
         case .failure(let error):
             message = error.description

@@ -172,6 +172,23 @@ struct VoiceDeviceTests {
         #expect(device.health.state == .fault)
     }
 
+    /// `device = "auto"`: ALSA's default where the kernel lists a sound card, nothing otherwise.
+    @Test(arguments: [
+        (nil, "none"),
+        ("--- no soundcards ---\n", "none"),
+        (" 0 [PCH            ]: HDA-Intel - HDA Intel PCH\n                      HDA Intel PCH at 0xf7f10000 irq 32\n", "alsa:default"),
+    ] as [(String?, String)])
+    func deviceAutoPlaysOnTheSoundCardIfThereIsOne(cards: String?, endpoint: String) throws {
+        let proc = FileManager.default.temporaryDirectory.appendingPathComponent("proc-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: proc) }
+        try FileManager.default.createDirectory(at: proc.appendingPathComponent("asound"), withIntermediateDirectories: true)
+        if let cards { try cards.write(to: proc.appendingPathComponent("asound/cards"), atomically: true, encoding: .utf8) }
+        let clips = try SyntheticClips()
+        let settings = VoiceSettings(engine: .clips, clips: clips.folder, output: .auto, repeatCount: 1)
+        let device = VoiceDevice(id: "voice", settings: settings, options: .init(procRoot: proc.path))
+        #expect(device.endpoint == endpoint)
+    }
+
     @Test func deviceNoneStillAnnouncesForTheScreens() async throws {
         let clips = try SyntheticClips()
         let settings = VoiceSettings(engine: .clips, clips: clips.folder, output: .none, repeatCount: 2, chime: clips.chimePath)
