@@ -130,7 +130,7 @@ extension Bench {
             }
             return Percentiles(samples)
         }
-        func subscribers() throws -> Int { try c.call("daemon.status")["subscribers"]?.intValue.map(Int.init) ?? -1 }
+        func subscribers() throws -> Int { try c.call("daemon.status")["screenStreams"]?.intValue.map(Int.init) ?? -1 }
         let before = try timedTakes()
         sleep(1)
         let rssBefore = rssKB(d)

@@ -17,7 +17,7 @@ import Testing
     }
 
     /// A daemon with `[http]` on a free port and two screens: the whole hall, and B at window 1.
-    static func daemon() throws -> (DaemonHarness, Int) {
+    static func daemon(daemonExtra: String = "") throws -> (DaemonHarness, Int) {
         let port = RawHTTP.freePort()
         let d = try DaemonHarness(extraConfig: """
 
@@ -35,7 +35,7 @@ import Testing
             name = "不动产区"
             categories = ["B"]
             windows = ["1"]
-            """)
+            """, daemonExtra: daemonExtra)
         try d.start()
         // The listener binds beside the socket; wait until it answers.
         let deadline = Date().addingTimeInterval(10)
@@ -178,8 +178,8 @@ import Testing
         return String(decoding: out, as: UTF8.self)
     }
 
-    static func openStream(port: Int, _ path: String, headers: [String: String] = [:]) throws -> RawHTTP {
-        let c = try RawHTTP(port: port)
+    static func openStream(port: Int, _ path: String, headers: [String: String] = [:], receiveBuffer: Int32? = nil) throws -> RawHTTP {
+        let c = try RawHTTP(port: port, receiveBuffer: receiveBuffer)
         var text = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n"
         for (k, v) in headers { text += "\(k): \(v)\r\n" }
         c.send(text + "\r\n")

@@ -51,6 +51,15 @@ public final class EventFeed: AsyncSequence, Sendable {
         capacity: Int, byteCapacity: Int, onCutOff: @escaping @Sendable () -> Void = {}
     ) async throws -> EventFeed {
         let head = try await store.read { try $0.lastEventSeq() }
+        return open(bus: bus, store: store, patterns: patterns, since: since, head: head,
+            capacity: capacity, byteCapacity: byteCapacity, onCutOff: onCutOff)
+    }
+
+    /// The same, for a caller that has just read the log's `head` itself.
+    public static func open(
+        bus: EventBus, store: any Store, patterns: [String], since: Int64?, head: Int64,
+        capacity: Int, byteCapacity: Int, onCutOff: @escaping @Sendable () -> Void = {}
+    ) -> EventFeed {
         let start = Swift.min(Swift.max(0, since ?? head), head)
         return EventFeed(bus: bus, store: store, patterns: patterns, since: start, head: head,
             capacity: capacity, byteCapacity: byteCapacity, onCutOff: onCutOff)

@@ -64,11 +64,17 @@ public struct Daemon {
         }
 
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
+        // The HTTP listener's own loop: screens' streams are written there, so however many
+        // browsers watch, their work is one thread's and never queues ahead of a kiosk's take.
+        let httpLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // …and it yields to them when the CPU is short: a screen may be a few ms late, a take not.
+        // (On Linux the nice value is per thread, and `who` 0 is the calling thread.)
+        httpLoop.next().execute { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 5) }
         let screenStreams = ScreenStreams()
         let lastReload = Mutex<(at: Date, ok: Bool, error: String?)?>(nil)
         let serverBox = Mutex<SocketServer?>(nil)
         let status: @Sendable () async -> JSONValue = {
-            await DaemonStatus.make(hall: hall, store: store, bus: bus, devices: devices, configPath: options.configPath,
+            await DaemonStatus.make(hall: hall, store: store, bus: bus, screens: screenStreams, devices: devices, configPath: options.configPath,
                 socket: socketPath, uptime: ContinuousClock.now - started,
                 connections: serverBox.withLock { $0?.connectionCount ?? 0 },
                 maxConnections: serverBox.withLock { $0?.limits.max ?? 0 }, lastReload: lastReload.withLock { $0 })
@@ -130,7 +136,7 @@ public struct Daemon {
             let assets = ScreenAssets.load(configDirectory: configDir)
             if assets.files.isEmpty { logger.error("screen page files not found (looked in \(assets.origin)); screens answer 503") }
             let screens = ScreenRoutes(hall: hall, store: store, bus: bus, assets: assets, streams: screenStreams, voice: voice,
-                logger: logger)
+                executor: EventLoopTaskExecutor(loop: httpLoop.next()), logger: logger)
             services.append(.init(service: HTTPListener.make(settings: http, screens: screens, health: {
                 do {
                     try storageWatch.requireHealthy()
@@ -139,7 +145,7 @@ public struct Daemon {
                 } catch {
                     return .unwell(String(describing: error))
                 }
-            }, eventLoops: eventLoops, logger: logger)))
+            }, eventLoops: httpLoop, logger: logger)))
             logger.info("HTTP listener on \(http.listen)")
         }
         let group = ServiceGroup(configuration: .init(
@@ -150,10 +156,12 @@ public struct Daemon {
             try await group.run()
         } catch {
             try? await eventLoops.shutdownGracefully()
+            try? await httpLoop.shutdownGracefully()
             throw error
         }
         Systemd.notify("STOPPING=1")
         try await eventLoops.shutdownGracefully()
+        try await httpLoop.shutdownGracefully()
         logger.info("kioskd stopped")
     }
 

@@ -25,6 +25,8 @@ enum DaemonStatus {
         /// `max_connections` in force (admins may use a few more).
         var maxConnections: Int
         var subscribers: Int
+        /// Hall screens' open event streams (each screen's streams share one subscription).
+        var screenStreams: Int
         var slowSubscribersCut: UInt64
         var lastEventSeq: Int64?
         var devices: [String: String]
@@ -43,7 +45,7 @@ enum DaemonStatus {
         }
     }
 
-    static func make(hall: HallService, store: any Store, bus: EventBus, devices: DeviceHub, configPath: String,
+    static func make(hall: HallService, store: any Store, bus: EventBus, screens: ScreenStreams, devices: DeviceHub, configPath: String,
         socket: String, uptime: Duration, connections: Int, maxConnections: Int, lastReload: (at: Date, ok: Bool, error: String?)?) async -> JSONValue {
         let config = hall.config, now = hall.clock.now(), day = config.calendar.day(for: now)
         let tz = config.daemon.timeZone
@@ -72,7 +74,8 @@ enum DaemonStatus {
             socket: socket, config: configPath, storage: storage, tickets: stored?.tickets, waiting: stored?.waiting,
             waitingForWindows: stored?.forWindows,
             windowsOpen: stored.map { s in config.windows.filter { s.states[$0.id]?.status == .open }.map(\.id) },
-            connections: connections, maxConnections: maxConnections, subscribers: bus.subscriberCount, slowSubscribersCut: bus.droppedCount,
+            connections: connections, maxConnections: maxConnections, subscribers: bus.subscriberCount,
+            screenStreams: screens.open, slowSubscribersCut: bus.droppedCount + screens.cut,
             lastEventSeq: stored?.lastSeq, devices: devices.summary(),
             lastReload: lastReload.map { .init(at: ISO8601.string($0.at, timeZone: tz), ok: $0.ok, error: $0.error) })
         return (try? JSONValue(encoding: view)) ?? .object(["version": .string(Daemon.version)])

@@ -15,16 +15,30 @@ import Synchronization
 struct ScreenRoutes: Sendable {
     let hall: HallService
     let store: any Store
-    let bus: EventBus
     let assets: ScreenAssets
     let streams: ScreenStreams
-    /// Messages made once per event and screen, shared by the screen's streams.
+    /// Messages made once per event and screen, for the streams' replays.
     let messages = ScreenMessages()
     /// The `[voice]` device, which renders the announcements screens with `voice = true` play.
     let voice: VoiceDevice?
     let logger: Logger
-    /// Comment lines keep idle streams (and the proxies between) open: at least every 15 s.
-    var heartbeat: Duration = .seconds(15)
+    /// Where the streams run and write: the listener's own event loop.
+    let executor: (any TaskExecutor)?
+    /// Each screen's live events, shared by its streams.
+    let hub: ScreenHub
+
+    /// `heartbeat`: comment lines keep idle streams (and the proxies between) open, at least every 15 s.
+    init(hall: HallService, store: any Store, bus: EventBus, assets: ScreenAssets, streams: ScreenStreams,
+        voice: VoiceDevice?, executor: (any TaskExecutor)?, heartbeat: Duration = .seconds(15), logger: Logger) {
+        self.hall = hall
+        self.store = store
+        self.assets = assets
+        self.streams = streams
+        self.voice = voice
+        self.executor = executor
+        self.logger = logger
+        hub = ScreenHub(bus: bus, store: store, executor: executor, heartbeat: heartbeat, streams: streams, logger: logger)
+    }
 
     func register<Context: RequestContext>(on router: Router<Context>) {
         router.get("screens/assets/:file") { _, context -> Response in
@@ -106,64 +120,59 @@ struct ScreenRoutes: Sendable {
     }
 
     private func stream(_ screen: ScreenConfig, since: Int64?) async throws -> Response {
-        let daemon = hall.config.daemon, store = self.store, bus = self.bus
-        let streams = self.streams, heartbeat = self.heartbeat, logger = self.logger, messages = self.messages, hall = self.hall
-        // The feed opens when the body is written: a HEAD request (headers only) never opens one.
+        let daemon = hall.config.daemon, configVersion = hall.configVersion
+        let store = self.store, streams = self.streams, logger = self.logger, messages = self.messages
+        let hub = self.hub, executor = self.executor
+        // The stream opens when the body is written: a HEAD request (headers only) never opens one.
         let body = ResponseBody { writer in
-            let feed = try await EventFeed.open(bus: bus, store: store, patterns: ScreenEvent.topics, since: since,
-                capacity: daemon.subscriberBuffer, byteCapacity: daemon.subscriberBufferBytes)
+            let head = try await store.read { try $0.lastEventSeq() }
+            // A seq beyond the log (a screen that remembers one from a replaced database) starts now.
+            let start = Swift.min(Swift.max(0, since ?? head), head)
+            let outbox = ScreenOutbox(capacity: daemon.subscriberBuffer, byteCapacity: daemon.subscriberBufferBytes)
+            let (fanOut, membership) = hub.join(outbox, screen: screen, configVersion: configVersion, since: start, head: head,
+                daemon: daemon)
             streams.opened(screen.id)
-            defer { streams.closed(screen.id) }
-            // One producer of lines for the writer: the feed's events and the heartbeat, merged. The
-            // merge is bounded too: a client that stops reading fills it, and is cut off like a
-            // slow socket subscriber (its browser reconnects with the last id it got).
-            let (lines, sink) = AsyncStream<ByteBuffer>.makeStream(bufferingPolicy: .bufferingOldest(Swift.max(16, Swift.min(daemon.subscriberBuffer, 1_024))))
-            let events = Task {
-                do {
-                    for try await item in feed {
-                        guard let message = messages.message(item.event, for: screen, configVersion: hall.configVersion) else {
-                            continue
-                        }
-                        if case .dropped = sink.yield(ByteBuffer(string: message)) {
-                            logger.notice("screen \(screen.id): a client too slow to read its events was cut off")
-                            break
-                        }
-                    }
-                } catch {
-                    logger.debug("screen \(screen.id): event stream ended: \(error)")
-                }
-                sink.finish()
-            }
-            let beats = Task {
-                while !Task.isCancelled {
-                    try? await Task.sleep(for: heartbeat)
-                    sink.yield(ByteBuffer(string: ": \(Int(Date().timeIntervalSince1970))\n\n"))
-                }
-            }
             defer {
-                events.cancel()
-                beats.cancel()
+                streams.closed(screen.id)
+                hub.leave(fanOut, membership)
             }
-            // A browser retries 2 s after a drop, with the last id it saw.
-            try await writer.write(ByteBuffer(string: "retry: 2000\n: kioskd screen \(screen.id) after \(feed.since)\n\n"))
-            do {
+            try await withTaskExecutorPreference(executor) {
+                // A browser retries 2 s after a drop, with the last id it saw.
+                try await writer.write(ByteBuffer(string: "retry: 2000\n: kioskd screen \(screen.id) after \(start)\n\n"))
                 // kioskd stopping ends the stream (the browser reconnects to the next kioskd);
                 // without this a connected screen would hold the shutdown forever.
                 try await withGracefulShutdownHandler {
-                    for await line in lines { try await writer.write(line) }
+                    try await Self.replay(screen, configVersion: configVersion, after: membership.replayAfter,
+                        upTo: membership.replayUpTo, store: store, messages: messages, into: &writer)
+                    while let parts = await outbox.next() {
+                        try await writer.write(ScreenOutbox.joined(parts))
+                    }
                 } onGracefulShutdown: {
-                    sink.finish()
+                    outbox.finish()
                 }
-            } catch {
-                await feed.stop()
-                throw error
             }
-            await feed.stop()
+            if outbox.wasCutOff { logger.debug("screen \(screen.id): a stream too slow to read its events was ended") }
             try await writer.finish(nil)
         }
         return Response(status: .ok, headers: [
             .contentType: "text/event-stream; charset=utf-8", .cacheControl: "no-store", Self.accelBuffering: "no",
         ], body: body)
+    }
+
+    /// The stored events in (`after`, `upTo`] that `screen` shows, written in batches.
+    private static func replay(
+        _ screen: ScreenConfig, configVersion: Int, after: Int64, upTo: Int64, store: any Store, messages: ScreenMessages,
+        into writer: inout some ResponseBodyWriter
+    ) async throws {
+        var last = after
+        while last < upTo {
+            let from = last
+            let batch = try await store.read { try $0.events(after: from, limit: 500) }.filter { $0.seq <= upTo }
+            guard let newest = batch.last else { break }
+            let lines = batch.compactMap { messages.message($0, for: screen, configVersion: configVersion) }
+            if !lines.isEmpty { try await writer.write(ByteBuffer(string: lines.joined())) }
+            last = newest.seq
+        }
     }
 
     static func file(_ file: ScreenAssets.File) -> Response {
@@ -172,10 +181,14 @@ struct ScreenRoutes: Sendable {
     }
 }
 
-/// How many event streams each screen has open (`kioskctl screens`).
+/// How many event streams each screen has open (`kioskctl screens`), and how many were cut off
+/// for reading too slowly (`daemon.status` `slowSubscribersCut`, with the socket's).
 final class ScreenStreams: Sendable {
-    private let open = Mutex<[String: Int]>([:])
-    func opened(_ id: String) { open.withLock { $0[id, default: 0] += 1 } }
-    func closed(_ id: String) { open.withLock { $0[id, default: 1] -= 1 } }
-    var counts: [String: Int] { open.withLock { $0 } }
+    private let state = Mutex<(open: [String: Int], cut: UInt64)>(([:], 0))
+    func opened(_ id: String) { state.withLock { $0.open[id, default: 0] += 1 } }
+    func closed(_ id: String) { state.withLock { $0.open[id, default: 1] -= 1 } }
+    func cutOff() { state.withLock { $0.cut += 1 } }
+    var counts: [String: Int] { state.withLock { $0.open } }
+    var open: Int { state.withLock { $0.open.values.reduce(0, +) } }
+    var cut: UInt64 { state.withLock { $0.cut } }
 }

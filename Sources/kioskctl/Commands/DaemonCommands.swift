@@ -44,6 +44,7 @@ struct StatusCommand: KioskCommand {
             if let c = s.int("connections") {
                 var clients = "\(c) connection\(c == 1 ? "" : "s")"
                 if let subs = s.int("subscribers") { clients += ", \(subs) watching events" }
+                if let screens = s.int("screenStreams"), screens > 0 { clients += ", \(screens) screen stream\(screens == 1 ? "" : "s")" }
                 if let cut = s.int("slowSubscribersCut"), cut > 0 { clients += ", \(cut) cut off for being slow" }
                 f.add("clients", clients)
             }

@@ -7,9 +7,13 @@ final class RawHTTP {
     private(set) var fd: Int32
     private var buffer = Data()
 
-    init(port: Int, host: String = "127.0.0.1") throws {
+    /// `receiveBuffer`: a small `SO_RCVBUF`, for a client that falls behind after a few KiB.
+    init(port: Int, host: String = "127.0.0.1", receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw HarnessError("socket: \(errno)") }
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
