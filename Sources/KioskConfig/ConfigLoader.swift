@@ -52,7 +52,7 @@ public enum ConfigLoader {
         let categories = try Category.readAll(from: root)
         let windows = try Window.readAll(from: root, categories: categories)
         let access = try root.table("access").map { table throws(ConfigError) in try AccessTable(reading: table) }
-        let devices = try DeviceConfig.readAll(from: root)
+        let devices = try DeviceConfig.readAll(from: root, windows: windows)
         let certificates = try CertificatesConfig.read(from: root, hall: hall, devices: devices)
         let http = try root.table("http").map { table throws(ConfigError) in try HTTPSettings(reading: table) }
         let screens = try ScreenConfig.readAll(from: root, categories: categories, windows: windows)

@@ -37,8 +37,16 @@ import KioskCore
                 [[devices]]
                 id = "led0"
                 kind = "window-display"
-                transport = "file"
-                path = "led.out"
+                transport = "serial"
+                path = "/dev/ttyUSB1"
+                profile = "led-a5"
+                address = 3
+                window = "W1"
+
+                [[windows]]
+                id = "W1"
+                name = "1号窗口"
+                serves = ["A"]
                 """)
         #expect(
             config.devices == [
@@ -48,7 +56,13 @@ import KioskCore
                     paperWidthDots: 576),
                 DeviceConfig(id: "lobbyprinter", kind: .receiptPrinter, transport: .tcp, host: "192.168.10.21", port: 9100),
                 DeviceConfig(id: "certprinter0", kind: .certificatePrinter, transport: .cups, queue: "Certs"),
-                DeviceConfig(id: "led0", kind: .windowDisplay, transport: .file, path: "/etc/kioskd/led.out"),
+                {
+                    var led = DeviceConfig(id: "led0", kind: .windowDisplay, transport: .serial, path: "/dev/ttyUSB1", baud: 9600)
+                    led.profile = "led-a5"
+                    led.address = 3
+                    led.window = "W1"
+                    return led
+                }(),
             ])
     }
 
@@ -63,7 +77,7 @@ import KioskCore
 
                 [[devices]]
                 id = "led0"
-                kind = "window-display"
+                kind = "receipt-printer"
                 transport = "serial"
                 path = "/dev/ttyUSB0"
                 """)
@@ -77,13 +91,13 @@ import KioskCore
             Fixture.minimal + """
                 [[devices]]
                 id = "a"
-                kind = "window-display"
+                kind = "receipt-printer"
                 transport = "file"
                 path = "out/led"
 
                 [[devices]]
                 id = "b"
-                kind = "window-display"
+                kind = "receipt-printer"
                 transport = "file"
                 path = "/etc/kioskd/out/./led"
                 """)
@@ -182,7 +196,7 @@ import KioskCore
         #expect(error?.key == "devices[0].kind")
         #expect(
             error?.message
-                == "must be one of \"idcard-reader\", \"receipt-printer\", \"certificate-printer\", \"window-display\", \"voice\", \"evaluator\", not \"scanner\""
+                == "must be one of \"idcard-reader\", \"receipt-printer\", \"certificate-printer\", \"window-display\", \"caller-keypad\", \"voice\", \"evaluator\", not \"scanner\""
         )
     }
 

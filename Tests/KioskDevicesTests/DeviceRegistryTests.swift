@@ -39,7 +39,8 @@ import Testing
         let usb = try #require(r.device("usbprinter"))
         #expect(usb is ESCPOSPrinter)
         #expect(usb.endpoint == "usb:0416:5011")
-        #expect(r.device("led3")?.health.lastError == "no simulated driver for kind window-display yet")
+        // A window device needs its protocol's profile, even simulated (its texts and colours).
+        #expect(r.device("led3")?.health.lastError == "no window-device profile \"led-a5\" (Devices/profiles/led-a5.toml)")
         let certs = try #require(r.device("certs") as? CertificatePrinter)
         #expect(certs.endpoint == "cups:Certs")
         #expect(certs.health.state == .absent)  // not asked yet

@@ -6,13 +6,16 @@ import KioskCore
 extension DeviceConfig {
     static let configKeys: Set<String> = [
         "id", "kind", "transport", "path", "match", "baud", "host", "port", "queue", "paper_width_dots", "output",
-        "layout",
+        "layout", "profile", "address", "window",
     ]
+
+    /// RS-485 buses of window devices run at 9600 baud unless told otherwise.
+    static let defaultBusBaud = 9600
 
     /// The raw-TCP (JetDirect) port of network receipt printers.
     static let defaultTCPPort = 9100
 
-    static func readAll(from root: TableReader) throws(ConfigError) -> [DeviceConfig] {
+    static func readAll(from root: TableReader, windows: [Window]) throws(ConfigError) -> [DeviceConfig] {
         let tables = try root.tables("devices") ?? []
         var devices: [DeviceConfig] = []
         var firstWithId: [String: Int] = [:]
@@ -23,9 +26,24 @@ extension DeviceConfig {
             if let earlier = firstWithId[device.id] {
                 throw table.error("id", "duplicate id \"\(device.id)\", already used by devices[\(earlier)]")
             }
+            if let window = device.window, !windows.contains(where: { $0.id == window }) {
+                throw table.error("window", "no [[windows]] entry has the id \"\(window)\"")
+            }
             if let path = device.path, let earlier = firstWithPath[path] {
-                throw table.error(
-                    "path", "\(path) is already used by devices[\(earlier)] (\(devices[earlier].id))")
+                let other = devices[earlier]
+                // One RS-485 bus (one path) carries several window devices, told apart by address.
+                guard device.kind.isWindowDevice, other.kind.isWindowDevice else {
+                    throw table.error(
+                        "path", "\(path) is already used by devices[\(earlier)] (\(other.id))")
+                }
+                if let clash = devices.first(where: { $0.path == path && $0.address == device.address }) {
+                    throw table.error(
+                        "address", "\(path) already has a device at address \(device.address ?? 0) (\(clash.id))")
+                }
+                if other.baud != device.baud {
+                    throw table.error(
+                        "baud", "the bus \(path) runs at \(other.baud ?? 0) baud (\(other.id)); all its devices share it")
+                }
             }
             // USB ids are hex: "usb:04B8:0E28" and "usb:04b8:0e28" are the same printer.
             let matchKey = device.match?.lowercased()
@@ -34,7 +52,7 @@ extension DeviceConfig {
                     "match", "\(device.match!) is already used by devices[\(earlier)] (\(devices[earlier].id))")
             }
             firstWithId[device.id] = index
-            if let path = device.path { firstWithPath[path] = index }
+            if let path = device.path, firstWithPath[path] == nil { firstWithPath[path] = index }
             if let matchKey { firstWithMatch[matchKey] = index }
             devices.append(device)
         }
@@ -65,6 +83,25 @@ extension DeviceConfig {
         if let layout = try table.string("layout") {
             guard kind == .receiptPrinter else { throw table.error("layout", "only a receipt-printer takes a ticket layout") }
             ticketLayout = try TicketTemplate.load(table.document.resolve(layout), shownAs: layout)
+        }
+
+        profile = try table.string("profile").map { $0.hasSuffix(".toml") ? table.document.resolve($0) : $0 }
+        address = try table.int("address", atLeast: 0)
+        window = try table.string("window")
+        if kind.isWindowDevice {
+            if window == nil { throw table.error("window", "is required for a \(kind.rawValue) (the window it belongs to)") }
+            if let address, address > 0xFFFF { throw table.error("address", "must be 0 to 65535") }
+            if transport == .serial {
+                if profile == nil { throw table.error("profile", "is required for a \(kind.rawValue) on a serial bus (led-a5, keypad-68, or a file in Devices/profiles)") }
+                if address == nil { throw table.error("address", "is required for a \(kind.rawValue) on a serial bus") }
+                if baud == nil { baud = Self.defaultBusBaud }
+            } else if transport != .simulated {
+                throw table.error("transport", "a \(kind.rawValue) is on a serial bus (\"serial\") or \"simulated\"")
+            }
+        } else {
+            for key in ["profile", "address", "window"] where table.table[key] != nil {
+                throw table.error(key, "only window devices (window-display, caller-keypad, evaluator) take \(key)")
+            }
         }
 
         let needs = "is required for transport = \"\(transport.rawValue)\""

@@ -4,7 +4,7 @@ import KioskCore
 extension QueueSettings {
     static let configKeys: Set<String> = [
         "green_channel_age", "priority_burst", "max_recalls", "requeue_limit", "alert_wait_seconds",
-        "default_service_seconds",
+        "default_service_seconds", "evaluation_window_seconds",
     ]
 
     init(reading table: TableReader) throws(ConfigError) {
@@ -16,6 +16,7 @@ extension QueueSettings {
         if let value = try table.int("max_recalls", atLeast: 0) { maxRecalls = value }
         if let value = try table.int("requeue_limit", atLeast: 0) { requeueLimit = value }
         if let value = try table.int("alert_wait_seconds", atLeast: 1) { alertWaitSeconds = value }
+        if let value = try table.int("evaluation_window_seconds", atLeast: 1) { evaluationWindowSeconds = value }
         if let value = try table.int("default_service_seconds", atLeast: 1) { defaultServiceSeconds = value }
     }
 }

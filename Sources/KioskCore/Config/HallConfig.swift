@@ -123,6 +123,8 @@ public struct QueueSettings: Sendable, Equatable {
     public var alertWaitSeconds: Int = 1800
     /// Service time assumed for a category before any case of the day has finished.
     public var defaultServiceSeconds: Int = 600
+    /// An evaluator (评价器) rates the case its window finished at most this long ago.
+    public var evaluationWindowSeconds: Int = 300
     public init() {}
 }
 
@@ -193,8 +195,14 @@ public struct DeviceConfig: Sendable, Equatable, Identifiable {
         case receiptPrinter = "receipt-printer"
         case certificatePrinter = "certificate-printer"
         case windowDisplay = "window-display"
+        /// 呼叫器: the call / recall / pause keys on a window's desk.
+        case callerKeypad = "caller-keypad"
         case voice
         case evaluator
+
+        /// Window devices hang on RS-485 buses: several entries may share one `path`, each
+        /// with its own `address`.
+        public var isWindowDevice: Bool { [.windowDisplay, .callerKeypad, .evaluator].contains(self) }
     }
     public enum Transport: String, Sendable, Equatable, CaseIterable {
         case serial, usb, file, tcp, cups, simulated
@@ -215,6 +223,12 @@ public struct DeviceConfig: Sendable, Equatable, Identifiable {
     /// A receipt printer's ticket layout (`layout = "tickets/….toml"`); nil prints
     /// `TicketTemplate.standard`.
     public var ticketLayout: TicketTemplate?
+    /// A window device's protocol (`Devices/profiles/<profile>.toml`: "led-a5", "keypad-68").
+    public var profile: String?
+    /// A window device's address on its bus.
+    public var address: Int?
+    /// The window a window device belongs to (窗口).
+    public var window: String?
 
     public init(
         id: String, kind: Kind, transport: Transport, path: String? = nil, match: String? = nil,

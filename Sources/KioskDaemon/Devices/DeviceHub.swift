@@ -20,9 +20,12 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
     init(config: HallConfig, bus store: any Store, clock: any HallClock, persons: PersonKeys, logger: Logger,
         profileDirectories: [String] = [], extraDevices: [any Device] = []) throws {
         var profiles: [DeviceProfile] = []
+        var windowProfiles: [String: WindowDeviceProfile] = [:]
         for dir in profileDirectories where FileManager.default.fileExists(atPath: dir) {
             do {
                 profiles += try ProfileLoader.load(directory: dir)
+                // A later folder (the local one over the installed one) replaces a profile of the same name.
+                windowProfiles.merge(try WindowDeviceProfile.load(directory: dir)) { _, later in later }
             } catch {
                 logger.error("device profiles in \(dir) not loaded: \(error)")
             }
@@ -30,7 +33,8 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
         do {
             registry = try DeviceRegistry(configs: config.devices, stateDir: config.daemon.stateDir,
                 hallName: config.hall.name, timeZone: config.daemon.timeZone, clock: clock, profiles: profiles,
-                nodes: Self.hasLocalDevices(config) ? UdevMonitor.scan() : [], extra: extraDevices)
+                windowProfiles: windowProfiles, nodes: Self.hasLocalDevices(config) ? UdevMonitor.scan() : [],
+                extra: extraDevices, busLog: { [logger] line in logger.debug("rs485 \(line)") })
         } catch {
             throw error.kioskError
         }
@@ -108,6 +112,14 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
                 scanning = false
             case .added(let node):
                 let matched = matcher.configs(for: node).filter { registry.conflicts[$0.id] == nil }
+                if let bus = Self.bus(of: matched, in: registry) {
+                    // An RS-485 adapter is back: its bus opens again, and with it every device on it.
+                    bus.reopen()
+                    for c in matched where !scanning {
+                        await record(EventTopic.deviceAdded, HotplugRecord(device: c.id, node: node), at: clock.now(), device: c.id)
+                    }
+                    continue
+                }
                 if matched.count > 1 {
                     // Plugged in after start, so not caught then: drive it through the first entry only.
                     logger.error("\(node) is named by several [[devices]] entries (\(matched.map(\.id).joined(separator: ", "))); only \(matched[0].id) drives it")
@@ -117,12 +129,21 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
                     if !scanning { await record(EventTopic.deviceAdded, HotplugRecord(device: c.id, node: node), at: clock.now(), device: c.id) }
                 }
             case .removed(let node):
-                for c in matcher.configs(for: node) {
+                let matched = matcher.configs(for: node)
+                if let bus = Self.bus(of: matched, in: registry) { bus.closePort(reason: "unplugged (\(node))") }
+                for c in matched {
                     await close(c.id)
                     await record(EventTopic.deviceRemoved, HotplugRecord(device: c.id, node: node), at: clock.now(), device: c.id)
                 }
             }
         }
+    }
+
+    /// The bus the matched entries share, when they are window devices on one.
+    static func bus(of configs: [DeviceConfig], in registry: DeviceRegistry) -> RS485Bus? {
+        guard let first = configs.first, first.kind.isWindowDevice, let path = first.path,
+            configs.allSatisfy({ $0.kind.isWindowDevice && $0.path == path }) else { return nil }
+        return registry.buses[path]
     }
 
     private func reopen(_ id: String) async {

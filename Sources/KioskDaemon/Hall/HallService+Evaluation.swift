@@ -50,4 +50,33 @@ extension HallService {
             return view
         }
     }
+
+    /// An evaluator's rating (评价器): for the case `window` finished last, at most
+    /// `evaluation_window_seconds` ago. Throws `notFound` when there is none, `conflict` when it
+    /// was rated already.
+    public func evaluateLast(window id: String, score: Int) async throws -> EvaluationView {
+        let config = self.config, now = clock.now()
+        let window = try self.window(id, in: config)
+        let since = now.addingTimeInterval(-TimeInterval(config.queue.evaluationWindowSeconds))
+        let ticket: Int64? = try await store.read { r in
+            let head = try r.lastEventSeq()
+            // Newest first: the first finish at this window is the case just done there.
+            for event in try r.events(upTo: head, since: since, topics: [EventTopic.ticketFinished], limit: 200) {
+                guard let data = try? JSONCoding.decoder.decode(FinishedAt.self, from: Data(event.json.utf8)) else { continue }
+                if data.window == window.id { return data.ticket.id }
+            }
+            return nil
+        }
+        guard let ticket else {
+            throw KioskError(.notFound, "window \(window.id) finished no case in the last \(config.queue.evaluationWindowSeconds) s to rate")
+        }
+        return try await evaluate(EvaluationParams(ticket: ticket, score: score))
+    }
+
+    /// What an evaluator needs of a `ticket.finished` event.
+    private struct FinishedAt: Decodable {
+        struct Ticket: Decodable { var id: Int64 }
+        var ticket: Ticket
+        var window: String?
+    }
 }

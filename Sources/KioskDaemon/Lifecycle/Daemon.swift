@@ -132,6 +132,10 @@ public struct Daemon {
             .init(service: certificates.pipeline),
         ]
         if let voice { services.append(.init(service: HallVoice(device: voice, hall: hall, store: store, bus: bus, logger: logger))) }
+        let displays = devices.registry.devices.compactMap { $0 as? any WindowDisplay }
+        if !displays.isEmpty { services.append(.init(service: WindowStrips(displays: displays, hall: hall, store: store, bus: bus, logger: logger))) }
+        let keys = devices.registry.devices.compactMap { $0 as? any WindowKeys }
+        if !keys.isEmpty { services.append(.init(service: WindowKeyDesk(keys: keys, hall: hall, logger: logger))) }
         if let http = config.http {
             let assets = ScreenAssets.load(configDirectory: configDir)
             if assets.files.isEmpty { logger.error("screen page files not found (looked in \(assets.origin)); screens answer 503") }

@@ -34,7 +34,11 @@ public enum DeviceConflicts {
             // function of it, and two functions of one composite device may be used apart.
             let whole = config.transport == .usb
             var clash: (first: String, what: String)?
-            if let p = paths.sorted().first(where: { nodeOwner[$0] != nil }) {
+            // Window devices on one RS-485 bus share its port by design (told apart by address).
+            let sharesBus = { (owner: String) in
+                config.kind.isWindowDevice && (configs.first { $0.id == owner }?.kind.isWindowDevice ?? false)
+            }
+            if let p = paths.sorted().first(where: { nodeOwner[$0].map { !sharesBus($0) } ?? false }) {
                 clash = (nodeOwner[p]!, p)
             } else if let k = usb.sorted().first(where: { usbOwner[$0].map { $0.whole || whole } ?? false }) {
                 clash = (usbOwner[k]!.id, k)
@@ -44,7 +48,7 @@ public enum DeviceConflicts {
                     "names the same device as \(clash.first) (\(clash.what)); remove one of the two [[devices]] entries"
                 continue
             }
-            for p in paths { nodeOwner[p] = config.id }
+            for p in paths where nodeOwner[p] == nil { nodeOwner[p] = config.id }
             for k in usb where usbOwner[k] == nil { usbOwner[k] = (config.id, whole) }
         }
         return refused

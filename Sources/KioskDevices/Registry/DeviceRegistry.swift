@@ -18,6 +18,9 @@ public final class DeviceRegistry: Sendable {
     /// registered in `fault` without a driver. See `DeviceConflicts`.
     public let conflicts: [String: String]
 
+    /// The RS-485 buses of window devices, by path: one per port, shared by its entries.
+    public let buses: [String: RS485Bus]
+
     private let continuation: AsyncStream<DeviceEvent>.Continuation
     private let clock: any HallClock
     private let timeZone: TimeZone
@@ -37,7 +40,8 @@ public final class DeviceRegistry: Sendable {
     public init(
         configs: [DeviceConfig], stateDir: String, hallName: String? = nil,
         timeZone: TimeZone = TimeZone(identifier: "Asia/Shanghai")!, clock: any HallClock = SystemClock(),
-        profiles: [DeviceProfile] = [], nodes: [DeviceNode] = [], extra: [any Device] = []
+        profiles: [DeviceProfile] = [], windowProfiles: [String: WindowDeviceProfile] = [:], nodes: [DeviceNode] = [],
+        extra: [any Device] = [], busLog: @escaping @Sendable (String) -> Void = { _ in }
     ) throws(DeviceError) {
         var seen = Set<String>()
         for config in configs where !seen.insert(config.id).inserted {
@@ -49,12 +53,22 @@ public final class DeviceRegistry: Sendable {
         self.hallName = hallName
         let conflicts = DeviceConflicts.find(configs: configs, nodes: nodes)
         self.conflicts = conflicts
+        var buses: [String: RS485Bus] = [:]
+        for config in configs where config.kind.isWindowDevice && config.transport == .serial && conflicts[config.id] == nil {
+            guard let path = config.path, buses[path] == nil else { continue }
+            buses[path] = RS485Bus(path: path, baud: config.baud ?? 9600, log: busLog)
+        }
+        self.buses = buses
         devices = configs.map { config in
             if let reason = conflicts[config.id] {
                 return DriverlessDevice(config: config, state: .fault, reason: reason, clock: clock)
             }
+            if config.kind.isWindowDevice {
+                return WindowDeviceFactory.make(config, profiles: windowProfiles, buses: buses, clock: clock)
+            }
             return Self.makeDevice(config, stateDir: stateDir, clock: clock, timeZone: timeZone, profiles: profiles)
         } + extra.filter { device in !configs.contains { $0.id == device.id } }
+        for bus in buses.values { bus.start() }
         for device in devices {
             let (id, continuation) = (device.id, continuation)
             device.observeHealth { health in continuation.yield(.statusChanged(id: id, health: health)) }
@@ -66,8 +80,11 @@ public final class DeviceRegistry: Sendable {
 
     deinit { continuation.finish() }
 
-    /// Ends `events` (daemon shutdown).
-    public func shutdown() { continuation.finish() }
+    /// Ends `events` (daemon shutdown) and stops the buses.
+    public func shutdown() {
+        continuation.finish()
+        for bus in buses.values { bus.stop() }
+    }
 
     /// The driver for one entry: simulated where asked, `DriverlessDevice` where none exists.
     static func makeDevice(
@@ -86,7 +103,7 @@ public final class DeviceRegistry: Sendable {
             return SimulatedIDCardReader(id: config.id, clock: clock)
         case .certificatePrinter:
             return SimulatedCertificatePrinter(config: config, stateDir: stateDir, clock: clock)
-        case .windowDisplay, .voice, .evaluator:
+        case .windowDisplay, .callerKeypad, .voice, .evaluator:
             return DriverlessDevice(
                 config: config, reason: "no simulated driver for kind \(config.kind.rawValue) yet", clock: clock)
         }
@@ -165,6 +182,27 @@ public final class DeviceRegistry: Sendable {
             message = text
         case let voice as VoiceDevice:
             return await voice.test()
+        case let display as any WindowDisplay:
+            // The profile's test text on the strip; the display's answer is the result.
+            let look = display.profile.test
+            let text = look.text.replacingOccurrences(of: "{window}", with: display.window).replacingOccurrences(of: "{number}", with: "")
+            do {
+                try await display.show(WindowDisplayContent(text: text, mode: look.mode, colour: look.colour))
+                passed = true
+                message = "showed \"\(text)\" on \(display.endpoint); it answered"
+            } catch {
+                passed = false
+                message = error.description
+            }
+        case let keys as any WindowKeys:
+            do {
+                try await keys.display("测试 \(keys.id)")
+                passed = keys.health.state.isUsable
+                message = "sent \"测试 \(keys.id)\" to its display; \(keys.health)"
+            } catch {
+                passed = false
+                message = error.description
+            }
         case let printer as any CertificatePrinting:
             // No test page: certificate printers hold numbered security paper. Their state is
             // asked afresh (queue, paper, reachability).

@@ -1,0 +1,112 @@
+import Foundation
+import KioskClient
+import KioskProtocol
+import KioskTestSupport
+import Testing
+
+/// Window devices on one RS-485 bus (a real pty, the devices played by `PtyRS485Bus` from the
+/// issue's byte layouts): the strip follows its window, a keypad press calls a ticket — once,
+/// however often the device repeats it — and the evaluator rates the finished case.
+@Suite struct WindowBusTests {
+    static let profiles = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../Devices/profiles").standardized.path
+
+    static func daemon(_ bus: PtyRS485Bus) throws -> DaemonHarness {
+        let d = try DaemonHarness(extraConfig: """
+
+            [[devices]]
+            id = "led1"
+            kind = "window-display"
+            transport = "serial"
+            path = "\(bus.path)"
+            profile = "\(profiles)/led-a5.toml"
+            address = 1
+            window = "1"
+
+            [[devices]]
+            id = "key1"
+            kind = "caller-keypad"
+            transport = "serial"
+            path = "\(bus.path)"
+            profile = "\(profiles)/keypad-68.toml"
+            address = 11
+            window = "1"
+
+            [[devices]]
+            id = "eval1"
+            kind = "evaluator"
+            transport = "serial"
+            path = "\(bus.path)"
+            profile = "\(profiles)/keypad-68.toml"
+            address = 21
+            window = "1"
+            """)
+        try d.start()
+        return d
+    }
+
+    /// GB2312 of 请 and 号, and the text 请<number>号 as the strip receives it.
+    static func called(_ number: String) -> [UInt8] { [0xC7, 0xEB] + Array(number.utf8) + [0xBA, 0xC5] }
+
+    func wait(_ what: String, _ condition: () throws -> Bool) rethrows {
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline, try !condition() { usleep(20_000) }
+        #expect(try condition(), "\(what) within 15 s")
+    }
+
+    @Test func aKeypadPressCallsOnceTheStripShowsItAndTheEvaluatorRatesIt() throws {
+        let bus = try PtyRS485Bus(displays: [1])
+        defer { bus.stop() }
+        let d = try Self.daemon(bus)
+        defer { _ = d.stop() }
+        let counter = try d.client(role: "counter")
+        try counter.call("window.open", ["window": "1", "staff": "王芳"])
+        let kiosk = try d.client(role: "kiosk")
+        for _ in 0..<2 { try kiosk.call("queue.take", ["category": "A"]) }
+        // At start and on opening, the strip is set to the open window's text, 欢迎光临 in green.
+        try wait("the open text on the strip") { bus.commands.contains { $0.address == 1 && $0.text == [0xBB, 0xB6, 0xD3, 0xAD, 0xB9, 0xE2, 0xC1, 0xD9] } }
+
+        let call = PtyRS485Bus.keyFrame(address: 11, function: 0x0C)
+        bus.send(call)
+        try wait("the ack and the called text") {
+            bus.keypadFrames.contains { $0.raw == call } && bus.commands.contains { $0.text == Self.called("A001") }
+        }
+        let shown = try #require(bus.commands.last { $0.text == Self.called("A001") })
+        #expect(shown.address == 1 && shown.mode == 0x01 && shown.colour == 0x01, "blinking red")
+        // The keypad's own display gets the outcome (function 20, GB2312 text).
+        try wait("the keypad display text") { bus.keypadFrames.contains { $0.address == 11 && $0.function == 0x20 } }
+        let text: [UInt8] = bus.keypadFrames.last(where: { $0.function == 0x20 })?.data ?? []
+        #expect(text.firstRange(of: Array("A001".utf8)) != nil, "\(text)")
+
+        // The device repeats the press (our ack "lost"): acknowledged again, not acted on.
+        bus.send(call)
+        try wait("the second ack") { bus.keypadFrames.filter { $0.raw == call }.count == 2 }
+        usleep(300_000)
+        let waiting = try counter.call("daemon.status")["waiting"]?["A"]
+        #expect(waiting == .int(1), "A002 still waits: the repeat did not call it")
+
+        // Garbage and a frame with a wrong checksum change nothing.
+        bus.send([0x00, 0x13, 0x37] + [0x68, 0x02, 0x02, 0x68, 0x0B, 0x0C, 0x00, 0x16])
+        // Start and finish A001 from the keypad, then the evaluator rates it 5.
+        usleep(1_100_000)
+        bus.send(PtyRS485Bus.keyFrame(address: 11, function: 0x0E))
+        try wait("A001 serving") { try counter.call("queue.ticket", ["number": "A001"])["state"] == .string("serving") }
+        bus.send(PtyRS485Bus.keyFrame(address: 11, function: 0x0F))
+        try wait("A001 done") { try counter.call("queue.ticket", ["number": "A001"])["state"] == .string("done") }
+        #expect(try counter.call("daemon.status")["waiting"]?["A"] == .int(1), "still only A001 was called")
+        bus.send(PtyRS485Bus.keyFrame(address: 21, function: 0x11, data: [5]))
+        // Rated once, 5 (非常满意): the day's statistics count it.
+        try wait("the evaluation") { try counter.call("stats.day")["total"]?["evaluations"] == .int(1) }
+        let rate = try counter.call("stats.day")["total"]?["satisfactionRate"]
+        #expect(rate == .double(1) || rate == .int(1), "\(String(describing: rate))")
+        // A score of 6 is not a rating: ignored, never acknowledged.
+        let bad = PtyRS485Bus.keyFrame(address: 21, function: 0x11, data: [6])
+        bus.send(bad)
+        usleep(500_000)
+        #expect(!bus.keypadFrames.contains { $0.raw == bad })
+        let devices = try counter.call("device.list").arrayValue ?? []
+        for id in ["led1", "key1", "eval1"] {
+            #expect(devices.first { $0["id"] == .string(id) }?["health"]?["state"] == .string("ok"), "\(id)")
+        }
+    }
+}

@@ -1,0 +1,187 @@
+import Foundation
+import Glibc
+import Synchronization
+
+/// An RS-485 bus played by a thread on the master side of a real pty: LED window displays that
+/// answer the host's `led-a5` commands for their addresses, and keypads/evaluators whose frames
+/// the test sends. Frames are built and checked here from the byte layouts of issue 10, with
+/// this file's own CRC and checksum — never with the daemon's encoder.
+public final class PtyRS485Bus: Sendable {
+    /// A host → display command, decoded.
+    public struct DisplayCommand: Sendable, Equatable {
+        public var address: UInt16
+        public var mode: UInt8
+        public var colour: UInt8
+        public var brightness: UInt8
+        public var text: [UInt8]
+    }
+
+    /// A host → keypad frame (68 … 16), as bytes and fields.
+    public struct KeypadFrame: Sendable, Equatable {
+        public var raw: [UInt8]
+        public var address: UInt8
+        public var function: UInt8
+        public var data: [UInt8]
+    }
+
+    private struct State {
+        var displays: Set<UInt16>
+        var commands: [DisplayCommand] = []
+        var keypadFrames: [KeypadFrame] = []
+        var garbage = 0
+        var stopped = false
+    }
+
+    public let path: String
+    private let master: Int32
+    private let slaveKeepAlive: Int32
+    private let state: Mutex<State>
+    private let done = DispatchSemaphore(value: 0)
+
+    /// `displays`: the addresses that answer.
+    public init(displays: Set<UInt16>) throws {
+        let m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
+        guard m >= 0 else { throw POSIXError(.ENODEV) }
+        var unlock: Int32 = 0
+        var number: UInt32 = 0
+        guard ioctl(m, UInt(0x4004_5431), &unlock) == 0, ioctl(m, UInt(0x8004_5430), &number) == 0 else {
+            close(m)
+            throw POSIXError(.EIO)
+        }
+        master = m
+        let slave = "/dev/pts/\(number)"
+        slaveKeepAlive = open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC)
+        path = NSTemporaryDirectory() + "kioskd-tty485-\(UUID().uuidString)"
+        guard symlink(slave, path) == 0 else { throw POSIXError(.EIO) }
+        state = Mutex(State(displays: displays))
+        let t = Thread { [self] in run() }
+        t.name = "pty-rs485"
+        t.start()
+    }
+
+    deinit { stop() }
+
+    public func stop() {
+        let first = state.withLock { s -> Bool in
+            defer { s.stopped = true }
+            return !s.stopped
+        }
+        guard first else { return }
+        unlink(path)
+        done.wait()
+        close(master)
+        if slaveKeepAlive >= 0 { close(slaveKeepAlive) }
+    }
+
+    public var commands: [DisplayCommand] { state.withLock { $0.commands } }
+    public var keypadFrames: [KeypadFrame] { state.withLock { $0.keypadFrames } }
+
+    /// Sends raw bytes from the device side.
+    public func send(_ bytes: [UInt8]) {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBufferPointer { write(master, $0.baseAddress, $0.count) }
+            if n > 0 { sent += n } else { usleep(1000) }
+        }
+    }
+
+    /// A keypad-68 frame: `68 L L 68 addr func data CS 16`.
+    public static func keyFrame(address: UInt8, function: UInt8, data: [UInt8] = []) -> [UInt8] {
+        let body = [address, function] + data
+        let cs = UInt8(body.reduce(0) { ($0 + Int($1)) } % 256)
+        return [0x68, UInt8(body.count), UInt8(body.count), 0x68] + body + [cs, 0x16]
+    }
+
+    /// CRC-16/MODBUS, bit by bit.
+    public static func crc(_ bytes: [UInt8]) -> UInt16 {
+        var crc: UInt16 = 0xFFFF
+        for b in bytes {
+            crc ^= UInt16(b)
+            for _ in 0..<8 { crc = crc & 1 == 1 ? (crc >> 1) ^ 0xA001 : crc >> 1 }
+        }
+        return crc
+    }
+
+    static func escape(_ bytes: [UInt8]) -> [UInt8] {
+        bytes.flatMap { b -> [UInt8] in
+            switch b {
+            case 0xA5: [0xA6, 0x02]
+            case 0xA6: [0xA6, 0x01]
+            case 0x5A: [0x5B, 0x02]
+            case 0x5B: [0x5B, 0x01]
+            default: [b]
+            }
+        }
+    }
+
+    /// A display's answer `A5 addr 95 status CRC 5A`.
+    public static func reply(address: UInt16, status: UInt8 = 0) -> [UInt8] {
+        let body: [UInt8] = [UInt8(address >> 8), UInt8(address & 0xFF), 0x95, status]
+        let c = crc(body)
+        return [0xA5] + escape(body + [UInt8(c & 0xFF), UInt8(c >> 8)]) + [0x5A]
+    }
+
+    private func run() {
+        var buffer: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 2048)
+        while !state.withLock({ $0.stopped }) {
+            var p = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
+            guard poll(&p, 1, 20) > 0 else { continue }
+            let n = chunk.withUnsafeMutableBytes { read(master, $0.baseAddress!, $0.count) }
+            guard n > 0 else {
+                usleep(5000)
+                continue
+            }
+            buffer += chunk[0..<n]
+            parse(&buffer)
+        }
+        done.signal()
+    }
+
+    /// Takes every complete host frame off the front of `buffer`.
+    private func parse(_ buffer: inout [UInt8]) {
+        while let first = buffer.first {
+            if first == 0xA5 {
+                guard let end = buffer.firstIndex(of: 0x5A) else { return }
+                let frame = Array(buffer[1..<end])
+                buffer.removeFirst(end + 1)
+                var plain: [UInt8] = []
+                var i = 0
+                while i < frame.count {
+                    if frame[i] == 0xA6 || frame[i] == 0x5B, i + 1 < frame.count {
+                        let map: [UInt8: [UInt8: UInt8]] = [0xA6: [0x02: 0xA5, 0x01: 0xA6], 0x5B: [0x02: 0x5A, 0x01: 0x5B]]
+                        plain.append(map[frame[i]]?[frame[i + 1]] ?? 0)
+                        i += 2
+                    } else {
+                        plain.append(frame[i])
+                        i += 1
+                    }
+                }
+                guard plain.count >= 10, plain[2] == 0x15 else { continue }
+                let length = Int(plain[6]) | Int(plain[7]) << 8
+                guard plain.count == 10 + length else { continue }
+                let c = Self.crc(Array(plain[0..<(8 + length)]))
+                guard plain[8 + length] == UInt8(c & 0xFF), plain[9 + length] == UInt8(c >> 8) else { continue }
+                let command = DisplayCommand(address: UInt16(plain[0]) << 8 | UInt16(plain[1]), mode: plain[3], colour: plain[4],
+                    brightness: plain[5], text: Array(plain[8..<(8 + length)]))
+                let answers = state.withLock { s in
+                    s.commands.append(command)
+                    return s.displays.contains(command.address)
+                }
+                if answers { send(Self.reply(address: command.address)) }
+            } else if first == 0x68 {
+                guard buffer.count >= 4 else { return }
+                let l = Int(buffer[1])
+                guard buffer.count >= l + 6 else { return }
+                let raw = Array(buffer[0..<(l + 6)])
+                buffer.removeFirst(l + 6)
+                state.withLock {
+                    $0.keypadFrames.append(KeypadFrame(raw: raw, address: raw[4], function: raw[5], data: Array(raw[6..<(4 + l)])))
+                }
+            } else {
+                buffer.removeFirst()
+                state.withLock { $0.garbage += 1 }
+            }
+        }
+    }
+}
