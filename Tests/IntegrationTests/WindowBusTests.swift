@@ -109,4 +109,64 @@ import Testing
             #expect(devices.first { $0["id"] == .string(id) }?["health"]?["state"] == .string("ok"), "\(id)")
         }
     }
+
+    /// Two strips and two keypads on one bus at different addresses: each key goes to its own
+    /// window; a strip that never answers, or answers as another address, is `fault` with the
+    /// reason, and is shown again once it answers.
+    @Test func severalDevicesShareTheBusAndASilentStripIsAFaultUntilItAnswers() throws {
+        let bus = try PtyRS485Bus(displays: [1])
+        defer { bus.stop() }
+        bus.answer(3, as: 4)
+        var config = ""
+        for (id, kind, profile, address, window) in [
+            ("led1", "window-display", "led-a5", 1, "1"), ("led2", "window-display", "led-a5", 2, "2"),
+            ("led3", "window-display", "led-a5", 3, "P1"),
+            ("key1", "caller-keypad", "keypad-68", 11, "1"), ("key2", "caller-keypad", "keypad-68", 12, "2"),
+        ] {
+            config += """
+
+                [[devices]]
+                id = "\(id)"
+                kind = "\(kind)"
+                transport = "serial"
+                path = "\(bus.path)"
+                profile = "\(profile)"
+                address = \(address)
+                window = "\(window)"
+
+                """
+        }
+        let d = try DaemonHarness(extraConfig: config)
+        try d.start()
+        defer { _ = d.stop() }
+        let counter = try d.client(role: "counter")
+        func state(_ id: String) throws -> (String?, String?) {
+            let s = try counter.call("device.status", ["id": .string(id)])
+            return (s["state"]?.stringValue, s["lastError"]?.stringValue)
+        }
+        try wait("strip 2 in fault") { try state("led2").0 == "fault" }
+        let led2 = try state("led2")
+        #expect(led2.1?.contains("no answer from address 2 (3 tries)") == true, "\(led2)")
+        try wait("strip 3 in fault") { try state("led3").0 == "fault" }
+        #expect(try state("led1").0 == "ok")
+
+        for w in ["1", "2"] { try counter.call("window.open", ["window": .string(w), "staff": "王芳"]) }
+        let kiosk = try d.client(role: "kiosk")
+        for _ in 0..<2 { try kiosk.call("queue.take", ["category": "A"]) }
+        // Key 2 calls at window 2 (A001), key 1 at window 1 (A002): each to its own window.
+        bus.send(PtyRS485Bus.keyFrame(address: 12, function: 0x0C))
+        try wait("A001 at window 2") { try counter.call("queue.ticket", ["number": "A001"])["window"] == .string("2") }
+        // Strip 2 starts answering: the call is shown there and it is ok again.
+        bus.setDisplays([1, 2])
+        bus.send(PtyRS485Bus.keyFrame(address: 11, function: 0x0C))
+        try wait("A002 at window 1") { try counter.call("queue.ticket", ["number": "A002"])["window"] == .string("1") }
+        try wait("A002 on strip 1") { bus.commands.contains { $0.address == 1 && $0.text == Self.called("A002") } }
+        bus.send(PtyRS485Bus.keyFrame(address: 12, function: 0x0D))  // recall A001: strip 2 shows it again
+        try wait("strip 2 ok, showing A001") {
+            try state("led2").0 == "ok"
+                && bus.commands.contains { $0.address == 2 && $0.text == Self.called("A001") }
+        }
+        // Strip 3 answers as address 4: never taken for its own answer.
+        #expect(try state("led3").0 == "fault")
+    }
 }

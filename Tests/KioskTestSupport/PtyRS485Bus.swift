@@ -26,6 +26,8 @@ public final class PtyRS485Bus: Sendable {
 
     private struct State {
         var displays: Set<UInt16>
+        /// Displays that answer under another address (a misconfigured or crossed strip).
+        var impostors: [UInt16: UInt16] = [:]
         var commands: [DisplayCommand] = []
         var keypadFrames: [KeypadFrame] = []
         var garbage = 0
@@ -74,6 +76,12 @@ public final class PtyRS485Bus: Sendable {
     }
 
     public var commands: [DisplayCommand] { state.withLock { $0.commands } }
+
+    /// Which displays answer from now on.
+    public func setDisplays(_ displays: Set<UInt16>) { state.withLock { $0.displays = displays } }
+
+    /// The display at `address` answers as `as` instead.
+    public func answer(_ address: UInt16, as other: UInt16) { state.withLock { $0.impostors[address] = other } }
     public var keypadFrames: [KeypadFrame] { state.withLock { $0.keypadFrames } }
 
     /// Sends raw bytes from the device side.
@@ -164,11 +172,12 @@ public final class PtyRS485Bus: Sendable {
                 guard plain[8 + length] == UInt8(c & 0xFF), plain[9 + length] == UInt8(c >> 8) else { continue }
                 let command = DisplayCommand(address: UInt16(plain[0]) << 8 | UInt16(plain[1]), mode: plain[3], colour: plain[4],
                     brightness: plain[5], text: Array(plain[8..<(8 + length)]))
-                let answers = state.withLock { s in
+                let answerAs = state.withLock { s -> UInt16? in
                     s.commands.append(command)
-                    return s.displays.contains(command.address)
+                    if let other = s.impostors[command.address] { return other }
+                    return s.displays.contains(command.address) ? command.address : nil
                 }
-                if answers { send(Self.reply(address: command.address)) }
+                if let answerAs { send(Self.reply(address: answerAs)) }
             } else if first == 0x68 {
                 guard buffer.count >= 4 else { return }
                 let l = Int(buffer[1])

@@ -87,6 +87,8 @@ enum MethodTable {
         },
         .simCard: row(technicians, SimCardParams.self) { d, p, _ in try await d.desk().simCard(p) },
         .simPrinter: row(technicians, SimPrinterParams.self) { d, p, _ in try await d.desk().simPrinter(p) },
+        .simKeypad: row(technicians, SimKeypadParams.self) { d, p, _ in try await d.desk().simKeypad(p) },
+        .simEvaluator: row(technicians, SimEvaluatorParams.self) { d, p, _ in try await d.desk().simEvaluator(p) },
 
         // Screens and voice
         .screenList: row(everyone) { d, _ in d.screens.list() },

@@ -13,7 +13,8 @@ enum WindowDeviceFactory {
         // A path (`profile = "profiles/vendor.toml"`, resolved against the config) names its own file.
         let fromFile = name.hasSuffix(".toml")
             ? (try? String(contentsOfFile: name, encoding: .utf8)).flatMap { try? WindowDeviceProfile.parse($0, file: name) } : nil
-        guard let profile = fromFile ?? profiles[name] else {
+        let builtIn = WindowDeviceProfile.Family(rawValue: name).map(WindowDeviceProfile.builtIn)
+        guard let profile = fromFile ?? profiles[name] ?? builtIn else {
             return DriverlessDevice(config: config, state: .fault,
                 reason: "no window-device profile \"\(name)\" (Devices/profiles/\(name).toml)", clock: clock)
         }

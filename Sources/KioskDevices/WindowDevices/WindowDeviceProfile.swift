@@ -177,6 +177,13 @@ public struct WindowDeviceProfile: Sendable, Equatable {
             source: file)
     }
 
+    /// The shipped family's defaults (the same values as `Devices/profiles/<family>.toml`), for a
+    /// machine where the profile folder is not installed: the standard protocols work anyway.
+    public static func builtIn(_ family: Family) -> WindowDeviceProfile {
+        // The defaults of `parse` are the shipped profiles' values; only name and family are given.
+        try! parse("name = \"\(family.rawValue) (built in)\"\nfamily = \"\(family.rawValue)\"\n", file: "(built in)")
+    }
+
     /// Every window-device profile in `directory`, by name (the file name without `.toml`).
     public static func load(directory: String) throws(ProfileError) -> [String: WindowDeviceProfile] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return [:] }

@@ -29,6 +29,8 @@ public enum Method: String, Sendable, CaseIterable {
     case idcardRead = "idcard.read"
     case simCard = "sim.card"
     case simPrinter = "sim.printer"
+    case simKeypad = "sim.keypad"
+    case simEvaluator = "sim.evaluator"
     case certSubmit = "cert.submit"
     case certGet = "cert.get"
     case certList = "cert.list"

@@ -213,3 +213,28 @@ public struct SimPrinterParams: Codable, Sendable {
         self.connected = connected
     }
 }
+
+/// `sim.keypad`: press a key of a window's simulated caller keypad.
+public struct SimKeypadParams: Codable, Sendable {
+    public var window: String
+    /// call, recall, start, finish, no_show, pause, resume.
+    public var key: String
+    public var device: String?
+    public init(window: String, key: String, device: String? = nil) {
+        self.window = window
+        self.key = key
+        self.device = device
+    }
+}
+
+/// `sim.evaluator`: rate on a window's simulated evaluator (1 非常不满意 … 5 非常满意).
+public struct SimEvaluatorParams: Codable, Sendable {
+    public var window: String
+    public var score: Int
+    public var device: String?
+    public init(window: String, score: Int, device: String? = nil) {
+        self.window = window
+        self.score = score
+        self.device = device
+    }
+}

@@ -17,6 +17,10 @@ enum DeviceText {
         f.add("kind", d.text("kind"))
         f.add("transport", d.text("transport"))
         f.add("endpoint", d.text("endpoint"))
+        f.add("window", d.text("window"))
+        f.add("bus", d.text("bus"))
+        f.add("address", d.text("address"))
+        f.add("showing", d.text("showing"))
         f.add("since", d.text("health.since").map { Format.dateTime($0) })
         f.add("last error", d.text("health.lastError") ?? d.text("lastError"))
         for part in ["printer", "reader"] {
@@ -79,14 +83,15 @@ struct DevicesCommand: KioskCommand {
         try link.show(link.call(.deviceList)) { r in
             let list = r.arrayValue ?? []
             guard !list.isEmpty else { return "No devices are configured." }
-            var table = Table("id", "kind", "transport", "endpoint", "health", "since", "last error")
+            var table = Table("id", "kind", "window", "transport", "endpoint", "health", "since", "last error")
             table.shape("kind", .optional)
+            table.shape("window", .optional)
             table.shape("transport", .optional)
             table.shape("endpoint", .cut(min: 12))
             table.shape("health", .cut(min: 20), state: true)  // the reason matters more than the kind
             table.shape("last error", .cut(min: 12))
             for d in list {
-                table.add(d.text("id") ?? "", d.text("kind") ?? "", d.text("transport") ?? "", d.text("endpoint") ?? "",
+                table.add(d.text("id") ?? "", d.text("kind") ?? "", d.text("window") ?? "", d.text("transport") ?? "", d.text("endpoint") ?? "",
                     DeviceText.health(d), Format.dateTime(d.text("health.since")), d.text("health.lastError") ?? "")
             }
             return table.render()
@@ -188,7 +193,7 @@ struct SimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
         abstract: "Drive simulated devices (demo and test machines without hardware).",
-        subcommands: [Card.self, Printer.self])
+        subcommands: [Card.self, Printer.self, Keypad.self, Evaluator.self])
 
     struct Card: KioskCommand {
         static let configuration = CommandConfiguration(
@@ -291,6 +296,60 @@ struct SimCommand: ParsableCommand {
         func perform(_ link: DaemonLink) throws {
             let params = SimPrinterParams(device: device, paper: paper?.rawValue, connected: unplug ? false : plug ? true : nil)
             try link.show(link.call(.simPrinter, params)) { r in DeviceText.detail(r, id: device ?? "printer") }
+        }
+    }
+
+    struct Keypad: KioskCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "keypad",
+            abstract: "Press a key on a window's simulated caller keypad (呼叫器).",
+            discussion: """
+                The press takes the same path as a real keypad's: the window acts under the counter's
+                rules, its strip follows, and what the keypad's display then shows is printed.
+                Examples:
+                  kioskctl sim keypad 3 call
+                  kioskctl sim keypad 3 finish
+                """)
+
+        enum Key: String, ExpressibleByArgument, CaseIterable, Sendable {
+            case call, recall, start, finish
+            case noShow = "no-show"
+            case pause, resume
+        }
+
+        @OptionGroup(title: "Connection and output") var connection: ConnectionOptions
+        @Argument(help: ArgumentHelp("The window.", valueName: "window")) var window: String
+        @Argument(help: ArgumentHelp("call, recall, start, finish, no-show, pause or resume.", valueName: "key")) var key: Key
+
+        func perform(_ link: DaemonLink) throws {
+            try link.show(link.call(.simKeypad, SimKeypadParams(window: window, key: key.rawValue))) { r in
+                "\(r.text("device") ?? "keypad") shows: \(r.text("display") ?? "")"
+            }
+        }
+    }
+
+    struct Evaluator: KioskCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "evaluator",
+            abstract: "Rate the case a window just finished on its simulated evaluator (评价器).",
+            discussion: """
+                SCORE: 5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意.
+                Example:
+                  kioskctl sim evaluator 3 5
+                """)
+
+        @OptionGroup(title: "Connection and output") var connection: ConnectionOptions
+        @Argument(help: ArgumentHelp("The window.", valueName: "window")) var window: String
+        @Argument(help: ArgumentHelp("1 to 5.", valueName: "score")) var score: Int
+
+        func validate() throws {
+            guard (1...5).contains(score) else { throw ValidationError("SCORE is 1 (非常不满意) to 5 (非常满意), not \(score).") }
+        }
+
+        func perform(_ link: DaemonLink) throws {
+            try link.show(link.call(.simEvaluator, SimEvaluatorParams(window: window, score: score))) { r in
+                "\(r.text("device") ?? "evaluator") shows: \(r.text("display") ?? "")"
+            }
         }
     }
 }
