@@ -31,7 +31,12 @@ import KioskCore
         #expect(config.window("P1") == Window(id: "P1", name: "预审窗口", serves: ["D"], prereview: true))
 
         #expect(config.access.rules[.kiosk] == AccessTable.Rule(users: ["kiosk"], groups: []))
-        #expect(config.devices.map(\.id) == ["printer0", "idreader0", "certprinter0"])
+        #expect(config.devices.map(\.id).prefix(3) == ["printer0", "idreader0", "certprinter0"])
+        // A simulated strip, keypad and evaluator over every window.
+        for w in config.windows {
+            let kinds = config.devices.filter { $0.window == w.id }.map(\.kind)
+            #expect(Set(kinds) == [.windowDisplay, .callerKeypad, .evaluator], "window \(w.id)")
+        }
         #expect(config.certificates.settings.printers == ["certprinter0"])
         #expect(config.certificates.department("health")?.maySeal("public-health-license") == true)
         #expect(config.devices[1] == DeviceConfig(id: "idreader0", kind: .idcardReader, transport: .simulated))

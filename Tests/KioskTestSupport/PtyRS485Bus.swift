@@ -9,6 +9,8 @@ import Synchronization
 public final class PtyRS485Bus: Sendable {
     /// A host → display command, decoded.
     public struct DisplayCommand: Sendable, Equatable {
+        /// When its last byte was read off the pty.
+        public var at: ContinuousClock.Instant
         public var address: UInt16
         public var mode: UInt8
         public var colour: UInt8
@@ -84,13 +86,15 @@ public final class PtyRS485Bus: Sendable {
     public func answer(_ address: UInt16, as other: UInt16) { state.withLock { $0.impostors[address] = other } }
     public var keypadFrames: [KeypadFrame] { state.withLock { $0.keypadFrames } }
 
-    /// Sends raw bytes from the device side.
-    public func send(_ bytes: [UInt8]) {
+    /// Sends raw bytes from the device side; returns when the last one was handed to the pty.
+    @discardableResult
+    public func send(_ bytes: [UInt8]) -> ContinuousClock.Instant {
         var sent = 0
         while sent < bytes.count {
             let n = bytes[sent...].withUnsafeBufferPointer { write(master, $0.baseAddress, $0.count) }
             if n > 0 { sent += n } else { usleep(1000) }
         }
+        return ContinuousClock.now
     }
 
     /// A keypad-68 frame: `68 L L 68 addr func data CS 16`.
@@ -170,14 +174,14 @@ public final class PtyRS485Bus: Sendable {
                 guard plain.count == 10 + length else { continue }
                 let c = Self.crc(Array(plain[0..<(8 + length)]))
                 guard plain[8 + length] == UInt8(c & 0xFF), plain[9 + length] == UInt8(c >> 8) else { continue }
-                let command = DisplayCommand(address: UInt16(plain[0]) << 8 | UInt16(plain[1]), mode: plain[3], colour: plain[4],
+                let command = DisplayCommand(at: ContinuousClock.now, address: UInt16(plain[0]) << 8 | UInt16(plain[1]), mode: plain[3], colour: plain[4],
                     brightness: plain[5], text: Array(plain[8..<(8 + length)]))
                 let answerAs = state.withLock { s -> UInt16? in
                     s.commands.append(command)
                     if let other = s.impostors[command.address] { return other }
                     return s.displays.contains(command.address) ? command.address : nil
                 }
-                if let answerAs { send(Self.reply(address: answerAs)) }
+                if let answerAs { _ = send(Self.reply(address: answerAs)) }
             } else if first == 0x68 {
                 guard buffer.count >= 4 else { return }
                 let l = Int(buffer[1])
