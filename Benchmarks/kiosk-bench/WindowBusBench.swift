@@ -34,7 +34,7 @@ extension Bench {
         let d = try Daemon.start(devices: Self.windowDevices(bus, windows: ["1"]))
         let c = try KioskClient(socketPath: d.socket)
         try c.call("window.open", ["window": "1", "staff": "bench"])
-        let rounds = 60
+        let rounds = 100
         for _ in 0..<(rounds + 5) { try c.call("queue.take", ["category": "A"]) }
         usleep(500_000)
         var samples: [Double] = []
@@ -52,9 +52,23 @@ extension Bench {
             usleep(1_100_000)
         }
         let p = Percentiles(samples)
+        say("bus: the five slowest: " + samples.sorted().suffix(5).map { String(format: "%.1f", $0) }.joined(separator: ", ") + " ms")
         let wire = Self.wire(8) + Self.wire(commandBytes)  // the ack goes first, then the strip's frame
         say(String(format: "bus: key press → called text's last byte at the strip (%d presses): kioskd's part p50 %.2f ms, p99 %.2f ms, max %.2f ms; on a 9600-baud line add %.1f ms of wire (ack %d B, strip frame %d B)",
             samples.count, p.p50, p.p99, p.max, wire, 8, commandBytes))
+        // The same calls made on the socket, same pacing: the commit's own share of the tail.
+        var calls: [Double] = []
+        for _ in 0..<rounds {
+            try c.call("queue.take", ["category": "A"])
+            let t0 = ContinuousClock.now
+            try c.call("queue.call", ["window": "1"])
+            calls.append(Self.millis(ContinuousClock.now - t0))
+            try c.call("queue.noShow", ["window": "1"])
+            usleep(1_100_000)
+        }
+        let q = Percentiles(calls)
+        say(String(format: "bus: for comparison, queue.call on the socket with the same pacing (%d): p50 %.2f ms, p99 %.2f ms; the five slowest: %@",
+            calls.count, q.p50, q.p99, calls.sorted().suffix(5).map { String(format: "%.1f", $0) }.joined(separator: ", ")))
     }
 
     /// 30 strips and 30 keypads on one bus; every keypad presses call at once.

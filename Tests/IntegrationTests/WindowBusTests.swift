@@ -169,4 +169,33 @@ import Testing
         // Strip 3 answers as address 4: never taken for its own answer.
         #expect(try state("led3").0 == "fault")
     }
+
+    /// The USB-RS485 adapter pulled out: every device on the bus is `absent`; plugged back, the
+    /// bus opens again by itself and the strip is set to its window's state again.
+    @Test func anUnpluggedBusMakesItsDevicesAbsentAndTheyComeBack() throws {
+        let link = NSTemporaryDirectory() + "kioskd-tty485-\(UUID().uuidString)"
+        var bus = try PtyRS485Bus(displays: [1], link: link)
+        let d = try Self.daemon(bus)
+        defer { _ = d.stop() }
+        let counter = try d.client(role: "counter")
+        func state(_ id: String) throws -> String? { try counter.call("device.status", ["id": .string(id)])["state"]?.stringValue }
+        try counter.call("window.open", ["window": "1", "staff": "王芳"])
+        let welcome: [UInt8] = [0xBB, 0xB6, 0xD3, 0xAD, 0xB9, 0xE2, 0xC1, 0xD9]
+        try wait("the open text") { bus.commands.contains { $0.text == welcome } }
+        try wait("led1 ok") { try state("led1") == "ok" }
+
+        bus.stop()
+        try wait("every device on the bus absent") {
+            try ["led1", "key1", "eval1"].allSatisfy { try state($0) == "absent" }
+        }
+        // Calls go on while the strip is away.
+        try d.client(role: "kiosk").call("queue.take", ["category": "A"])
+        try counter.call("queue.call", ["window": "1"])
+
+        bus = try PtyRS485Bus(displays: [1], link: link)
+        defer { bus.stop() }
+        try wait("led1 back") { try state("led1") == "ok" && state("key1") == "ok" }
+        // It shows what the window shows now: the call made while it was away.
+        try wait("the strip shows A001") { bus.commands.contains { $0.address == 1 && $0.text == Self.called("A001") } }
+    }
 }

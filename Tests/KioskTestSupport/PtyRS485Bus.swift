@@ -42,8 +42,9 @@ public final class PtyRS485Bus: Sendable {
     private let state: Mutex<State>
     private let done = DispatchSemaphore(value: 0)
 
-    /// `displays`: the addresses that answer.
-    public init(displays: Set<UInt16>) throws {
+    /// `displays`: the addresses that answer. `link`: the path to give the bus (a fixed one, so
+    /// that a second bus "plugged in" after `stop()` appears where the first was).
+    public init(displays: Set<UInt16>, link: String? = nil) throws {
         let m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard m >= 0 else { throw POSIXError(.ENODEV) }
         var unlock: Int32 = 0
@@ -55,7 +56,7 @@ public final class PtyRS485Bus: Sendable {
         master = m
         let slave = "/dev/pts/\(number)"
         slaveKeepAlive = open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC)
-        path = NSTemporaryDirectory() + "kioskd-tty485-\(UUID().uuidString)"
+        path = link ?? NSTemporaryDirectory() + "kioskd-tty485-\(UUID().uuidString)"
         guard symlink(slave, path) == 0 else { throw POSIXError(.EIO) }
         state = Mutex(State(displays: displays))
         let t = Thread { [self] in run() }
