@@ -74,12 +74,18 @@ public final class RS485Bus: Sendable {
         var observers: [@Sendable (State) -> Void] = []
         var counters = Counters()
         var running = true
+        /// The port is to be closed (unplugged, a write failed): the reader does it.
+        var closeRequest: State?
     }
 
     public let path: String
     public let baud: Int
     public var endpoint: String { "\(path) @\(baud)" }
     private let inner = Mutex(Inner())
+    /// Held by the writer around each write and by the reader around closing the port: the port
+    /// is only ever closed by the reader thread, never while a write is using its descriptor —
+    /// a descriptor closed under another thread's `poll` may already be someone else's file.
+    private let io = Mutex(())
     private let open: @Sendable () throws(TransportError) -> any ByteTransport
     private let work = DispatchSemaphore(value: 0)
     private let answer = DispatchSemaphore(value: 0)
@@ -125,7 +131,7 @@ public final class RS485Bus: Sendable {
     public func reopen() { reopenNow.signal() }
 
     /// Closes the port now (udev says the adapter is gone): every device is `absent`.
-    public func closePort(reason: String) { dropTransport(.absent(reason)) }
+    public func closePort(reason: String) { requestClose(.absent(reason)) }
 
     public var state: State { inner.withLock { $0.state } }
     public var counters: Counters { inner.withLock { $0.counters } }
@@ -191,10 +197,10 @@ public final class RS485Bus: Sendable {
                 while answer.wait(timeout: .now()) == .success {}  // a late answer's signal is stale
             }
             do {
-                try transport.write(request.bytes, timeout: .seconds(2))
+                try io.withLock { _ throws(TransportError) in try transport.write(request.bytes, timeout: .seconds(2)) }
             } catch {
                 inner.withLock { $0.awaiting = nil }
-                dropTransport(Self.state(for: error), transport: transport)
+                requestClose(Self.state(for: error))
                 return .unavailable(error.description)
             }
             inner.withLock { $0.counters.framesSent += 1 }
@@ -219,6 +225,11 @@ public final class RS485Bus: Sendable {
     private func readLoop() {
         var scanner = BusFrameScanner()
         while inner.withLock({ $0.running }) {
+            if let request = inner.withLock({ s -> State? in defer { s.closeRequest = nil }; return s.closeRequest }) {
+                scanner = BusFrameScanner()
+                closeTransport(request)
+                continue
+            }
             guard let transport = inner.withLock({ $0.transport }) ?? openPort() else {
                 _ = reopenNow.wait(timeout: .now() + .milliseconds(Int(reopenInterval.components.seconds * 1000)))
                 continue
@@ -228,7 +239,7 @@ public final class RS485Bus: Sendable {
                 bytes = try transport.read(max: 512, timeout: .milliseconds(100))
             } catch {
                 scanner = BusFrameScanner()
-                dropTransport(Self.state(for: error), transport: transport)
+                closeTransport(Self.state(for: error))
                 continue
             }
             if bytes.isEmpty {
@@ -244,10 +255,11 @@ public final class RS485Bus: Sendable {
             if rejected > 0 { note(rejected: rejected, scanner.lastRejection.map { "\($0)" } ?? "bad frame") }
             for frame in frames { dispatch(frame) }
         }
-        inner.withLock { s in
-            s.transport?.close()
-            s.transport = nil
+        let transport = inner.withLock { s -> (any ByteTransport)? in
+            defer { s.transport = nil }
+            return s.transport
         }
+        io.withLock { _ in transport?.close() }
     }
 
     private func dispatch(_ frame: BusFrame) {
@@ -305,12 +317,20 @@ public final class RS485Bus: Sendable {
         }
     }
 
-    private func dropTransport(_ state: State, transport: (any ByteTransport)? = nil) {
-        setState(state) { s in
-            if let transport, s.transport !== transport { return }
-            s.transport?.close()
-            s.transport = nil
+    /// Asks the reader thread to close the port (it does within its read timeout).
+    private func requestClose(_ state: State) {
+        inner.withLock { $0.closeRequest = state }
+        answer.signal()
+    }
+
+    /// Closes the port; the reader thread only.
+    private func closeTransport(_ state: State) {
+        let transport = inner.withLock { s -> (any ByteTransport)? in
+            defer { s.transport = nil }
+            return s.transport
         }
+        io.withLock { _ in transport?.close() }
+        setState(state) { _ in }
         answer.signal()
     }
 
