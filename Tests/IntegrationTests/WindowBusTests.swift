@@ -198,4 +198,48 @@ import Testing
         // It shows what the window shows now: the call made while it was away.
         try wait("the strip shows A001") { bus.commands.contains { $0.address == 1 && $0.text == Self.called("A001") } }
     }
+
+    /// Answers that arrive in pieces — split inside an escape pair (`A6 | 02`) — are still read;
+    /// an answer later than the profile's timeout is no answer (the strip is `fault`), and the
+    /// late bytes are not taken for the next frame's answer; half a key frame before the adapter
+    /// is pulled changes nothing.
+    @Test func splitLateAndCutFramesAreHandled() throws {
+        let link = NSTemporaryDirectory() + "kioskd-tty485-\(UUID().uuidString)"
+        // Address 0x00A5 puts an A5 in every answer: escaped as A6 02; split between the two.
+        var bus = try PtyRS485Bus(displays: [0xA5, 2], link: link)
+        bus.splitAnswers(after: 3)
+        bus.delay(2, by: .milliseconds(1_500))  // after the last of 3 tries × 300 ms
+        var config = ""
+        for (id, address, window) in [("ledA5", 0xA5, "1"), ("led2", 2, "2")] {
+            config += "\n[[devices]]\nid = \"\(id)\"\nkind = \"window-display\"\ntransport = \"serial\"\npath = \"\(link)\"\nprofile = \"led-a5\"\naddress = \(address)\nwindow = \"\(window)\"\n"
+        }
+        config += "\n[[devices]]\nid = \"key1\"\nkind = \"caller-keypad\"\ntransport = \"serial\"\npath = \"\(link)\"\nprofile = \"keypad-68\"\naddress = 11\nwindow = \"1\"\n"
+        let d = try DaemonHarness(extraConfig: config)
+        try d.start()
+        defer { _ = d.stop() }
+        let counter = try d.client(role: "counter")
+        func state(_ id: String) throws -> (String?, String?) {
+            let s = try counter.call("device.status", ["id": .string(id)])
+            return (s["state"]?.stringValue, s["lastError"]?.stringValue)
+        }
+        try wait("the split answers taken") { try state("ledA5").0 == "ok" && (try counter.call("device.status", ["id": "ledA5"])["showing"] != nil) }
+        try wait("the late strip in fault") { try state("led2").0 == "fault" }
+        #expect(try state("led2").1?.contains("no answer from address 2") == true)
+        #expect(try state("ledA5").0 == "ok", "a late answer from 2 was not taken for A5's")
+
+        // Half a call frame, then the adapter is pulled: nothing is called.
+        try counter.call("window.open", ["window": "1", "staff": "王芳"])
+        try d.client(role: "kiosk").call("queue.take", ["category": "A"])
+        bus.send(Array(PtyRS485Bus.keyFrame(address: 11, function: 0x0C).prefix(4)))
+        usleep(100_000)
+        bus.stop()
+        try wait("ledA5 absent") { try state("ledA5").0 == "absent" }
+        #expect(try counter.call("queue.ticket", ["number": "A001"])["state"] == .string("waiting"))
+        // Back, a whole frame calls once.
+        bus = try PtyRS485Bus(displays: [0xA5, 2], link: link)
+        defer { bus.stop() }
+        try wait("key1 back") { try state("key1").0 == "ok" }
+        bus.send(PtyRS485Bus.keyFrame(address: 11, function: 0x0C))
+        try wait("A001 called") { try counter.call("queue.ticket", ["number": "A001"])["state"] == .string("called") }
+    }
 }

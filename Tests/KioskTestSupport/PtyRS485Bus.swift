@@ -30,6 +30,10 @@ public final class PtyRS485Bus: Sendable {
         var displays: Set<UInt16>
         /// Displays that answer under another address (a misconfigured or crossed strip).
         var impostors: [UInt16: UInt16] = [:]
+        /// Displays that answer this long after the command.
+        var delays: [UInt16: Duration] = [:]
+        /// Answers go out in two writes, split after this many bytes, 50 ms apart.
+        var splitAfter: Int?
         var commands: [DisplayCommand] = []
         var keypadFrames: [KeypadFrame] = []
         var garbage = 0
@@ -82,6 +86,12 @@ public final class PtyRS485Bus: Sendable {
 
     /// Which displays answer from now on.
     public func setDisplays(_ displays: Set<UInt16>) { state.withLock { $0.displays = displays } }
+
+    /// The display at `address` answers `delay` late.
+    public func delay(_ address: UInt16, by delay: Duration) { state.withLock { $0.delays[address] = delay } }
+
+    /// Answers are written in two parts, the first `bytes` long, with a pause between.
+    public func splitAnswers(after bytes: Int?) { state.withLock { $0.splitAfter = bytes } }
 
     /// The display at `address` answers as `as` instead.
     public func answer(_ address: UInt16, as other: UInt16) { state.withLock { $0.impostors[address] = other } }
@@ -177,12 +187,27 @@ public final class PtyRS485Bus: Sendable {
                 guard plain[8 + length] == UInt8(c & 0xFF), plain[9 + length] == UInt8(c >> 8) else { continue }
                 let command = DisplayCommand(at: ContinuousClock.now, address: UInt16(plain[0]) << 8 | UInt16(plain[1]), mode: plain[3], colour: plain[4],
                     brightness: plain[5], text: Array(plain[8..<(8 + length)]))
-                let answerAs = state.withLock { s -> UInt16? in
+                let (answerAs, delay, split) = state.withLock { s -> (UInt16?, Duration?, Int?) in
                     s.commands.append(command)
-                    if let other = s.impostors[command.address] { return other }
-                    return s.displays.contains(command.address) ? command.address : nil
+                    let delay = s.delays[command.address], split = s.splitAfter
+                    if let other = s.impostors[command.address] { return (other, delay, split) }
+                    return (s.displays.contains(command.address) ? command.address : nil, delay, split)
                 }
-                if let answerAs { _ = send(Self.reply(address: answerAs)) }
+                if let answerAs, let delay {
+                    // Late, without holding up the other devices on the bus.
+                    let reply = Self.reply(address: answerAs)
+                    DispatchQueue.global().asyncAfter(deadline: .now() + Double(delay.components.seconds)
+                        + Double(delay.components.attoseconds) / 1e18) { [self] in _ = send(reply) }
+                } else if let answerAs {
+                    let reply = Self.reply(address: answerAs)
+                    if let split, split < reply.count {
+                        _ = send(Array(reply[..<split]))
+                        usleep(50_000)
+                        _ = send(Array(reply[split...]))
+                    } else {
+                        _ = send(reply)
+                    }
+                }
             } else if first == 0x68 {
                 guard buffer.count >= 4 else { return }
                 let l = Int(buffer[1])

@@ -85,7 +85,6 @@ struct DevicesCommand: KioskCommand {
             guard !list.isEmpty else { return "No devices are configured." }
             var table = Table("id", "kind", "window", "transport", "endpoint", "health", "since", "last error")
             table.shape("kind", .optional)
-            table.shape("window", .optional)
             table.shape("transport", .optional)
             table.shape("endpoint", .cut(min: 12))
             table.shape("health", .cut(min: 20), state: true)  // the reason matters more than the kind
