@@ -45,6 +45,12 @@ import Testing
         return d
     }
 
+    /// A device's state and last error, from `device.status`.
+    static func health(_ c: KioskClient, _ id: String) throws -> (state: String?, lastError: String?) {
+        let s = try c.call("device.status", ["id": .string(id)])
+        return (s["state"]?.stringValue, s["lastError"]?.stringValue)
+    }
+
     /// GB2312 of 请 and 号, and the text 请<number>号 as the strip receives it.
     static func called(_ number: String) -> [UInt8] { [0xC7, 0xEB] + Array(number.utf8) + [0xBA, 0xC5] }
 
@@ -140,10 +146,7 @@ import Testing
         try d.start()
         defer { _ = d.stop() }
         let counter = try d.client(role: "counter")
-        func state(_ id: String) throws -> (String?, String?) {
-            let s = try counter.call("device.status", ["id": .string(id)])
-            return (s["state"]?.stringValue, s["lastError"]?.stringValue)
-        }
+        let state = { (id: String) throws -> (String?, String?) in try Self.health(counter, id) }
         try wait("strip 2 in fault") { try state("led2").0 == "fault" }
         let led2 = try state("led2")
         #expect(led2.1?.contains("no answer from address 2 (3 tries)") == true, "\(led2)")
@@ -178,7 +181,7 @@ import Testing
         let d = try Self.daemon(bus)
         defer { _ = d.stop() }
         let counter = try d.client(role: "counter")
-        func state(_ id: String) throws -> String? { try counter.call("device.status", ["id": .string(id)])["state"]?.stringValue }
+        let state = { (id: String) throws -> String? in try Self.health(counter, id).state }
         try counter.call("window.open", ["window": "1", "staff": "王芳"])
         let welcome: [UInt8] = [0xBB, 0xB6, 0xD3, 0xAD, 0xB9, 0xE2, 0xC1, 0xD9]
         try wait("the open text") { bus.commands.contains { $0.text == welcome } }
@@ -218,10 +221,7 @@ import Testing
         try d.start()
         defer { _ = d.stop() }
         let counter = try d.client(role: "counter")
-        func state(_ id: String) throws -> (String?, String?) {
-            let s = try counter.call("device.status", ["id": .string(id)])
-            return (s["state"]?.stringValue, s["lastError"]?.stringValue)
-        }
+        let state = { (id: String) throws -> (String?, String?) in try Self.health(counter, id) }
         try wait("the split answers taken") { try state("ledA5").0 == "ok" && (try counter.call("device.status", ["id": "ledA5"])["showing"] != nil) }
         try wait("the late strip in fault") { try state("led2").0 == "fault" }
         #expect(try state("led2").1?.contains("no answer from address 2") == true)

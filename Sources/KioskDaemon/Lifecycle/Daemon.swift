@@ -66,10 +66,11 @@ public struct Daemon {
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: System.coreCount)
         // The HTTP listener's own loop: screens' streams are written there, so however many
         // browsers watch, their work is one thread's and never queues ahead of a kiosk's take.
-        let httpLoop = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        // (Only with [http]: a loop holds three descriptors, which the connection limit counts on.)
+        let httpLoop: MultiThreadedEventLoopGroup? = config.http == nil ? nil : MultiThreadedEventLoopGroup(numberOfThreads: 1)
         // …and it yields to them when the CPU is short: a screen may be a few ms late, a take not.
         // (On Linux the nice value is per thread, and `who` 0 is the calling thread.)
-        httpLoop.next().execute { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 5) }
+        httpLoop?.next().execute { _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 5) }
         let screenStreams = ScreenStreams()
         let lastReload = Mutex<(at: Date, ok: Bool, error: String?)?>(nil)
         let serverBox = Mutex<SocketServer?>(nil)
@@ -136,7 +137,7 @@ public struct Daemon {
         if !displays.isEmpty { services.append(.init(service: WindowStrips(displays: displays, hall: hall, store: store, bus: bus, logger: logger))) }
         let keys = devices.registry.devices.compactMap { $0 as? any WindowKeys }
         if !keys.isEmpty { services.append(.init(service: WindowKeyDesk(keys: keys, hall: hall, logger: logger))) }
-        if let http = config.http {
+        if let http = config.http, let httpLoop {
             let assets = ScreenAssets.load(configDirectory: configDir)
             if assets.files.isEmpty { logger.error("screen page files not found (looked in \(assets.origin)); screens answer 503") }
             let screens = ScreenRoutes(hall: hall, store: store, bus: bus, assets: assets, streams: screenStreams, voice: voice,
@@ -160,12 +161,12 @@ public struct Daemon {
             try await group.run()
         } catch {
             try? await eventLoops.shutdownGracefully()
-            try? await httpLoop.shutdownGracefully()
+            try? await httpLoop?.shutdownGracefully()
             throw error
         }
         Systemd.notify("STOPPING=1")
         try await eventLoops.shutdownGracefully()
-        try await httpLoop.shutdownGracefully()
+        try await httpLoop?.shutdownGracefully()
         logger.info("kioskd stopped")
     }
 
