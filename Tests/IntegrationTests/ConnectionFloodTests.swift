@@ -26,17 +26,27 @@ import Testing
         return h
     }
 
-    /// Runs the flood as `nobody` in the background; its report comes when it is done.
+    /// Runs the flood as `nobody` in the background; its report comes when it is done. On a
+    /// thread of its own: in a full parallel run the cooperative pool can be busy for longer than
+    /// the test waits, and a flood that never starts cannot fill the daemon.
     static func flood(_ h: DaemonHarness, _ count: Int, _ options: [String]) -> Task<Report, any Error> {
         let socket = h.socket
-        return Task.detached {
-            let run = try ToolRun.run("/usr/bin/setpriv",
-                ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", script, socket, "\(count)"] + options,
-                timeout: 120)
-            guard run.status == 0, let last = run.stdout.split(separator: "\n").last else {
-                throw HarnessError("flood failed (\(run.status)): \(run.stderr)")
-            }
-            return try JSONDecoder().decode(Report.self, from: Data(last.utf8))
+        let (outcome, deliver) = AsyncStream<Result<Report, any Error>>.makeStream()
+        Thread {
+            deliver.yield(Result {
+                let run = try ToolRun.run("/usr/bin/setpriv",
+                    ["--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/python3", script, socket, "\(count)"] + options,
+                    timeout: 120)
+                guard run.status == 0, let last = run.stdout.split(separator: "\n").last else {
+                    throw HarnessError("flood failed (\(run.status)): \(run.stderr)")
+                }
+                return try JSONDecoder().decode(Report.self, from: Data(last.utf8))
+            })
+            deliver.finish()
+        }.start()
+        return Task {
+            for await result in outcome { return try result.get() }
+            throw HarnessError("the flood's thread ended without a report")
         }
     }
 
