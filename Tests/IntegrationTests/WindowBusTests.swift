@@ -242,4 +242,37 @@ import Testing
         bus.send(PtyRS485Bus.keyFrame(address: 11, function: 0x0C))
         try wait("A001 called") { try counter.call("queue.ticket", ["number": "A001"])["state"] == .string("called") }
     }
+
+    /// The other keys over the bus: pause (the strip says 暂停服务), resume, no-show, and a recall
+    /// with nobody called, refused with its reason on the keypad's own display.
+    @Test func pauseResumeNoShowAndARefusedRecall() throws {
+        let bus = try PtyRS485Bus(displays: [1])
+        defer { bus.stop() }
+        let d = try Self.daemon(bus)
+        defer { _ = d.stop() }
+        let counter = try d.client(role: "counter")
+        try counter.call("window.open", ["window": "1", "staff": "王芳"])
+        try d.client(role: "kiosk").call("queue.take", ["category": "A"])
+        func windowStatus() throws -> String? {
+            try counter.call("window.list").arrayValue?.first { $0["id"] == .string("1") }?["status"]?.stringValue
+        }
+        func keypadTexts() -> Int { bus.keypadFrames.filter { $0.address == 11 && $0.function == 0x20 }.count }
+
+        bus.send(PtyRS485Bus.keyFrame(address: 11, function: 0x12))
+        try wait("window 1 paused") { try windowStatus() == "paused" }
+        let paused: [UInt8] = [0xD4, 0xDD, 0xCD, 0xA3, 0xB7, 0xFE, 0xCE, 0xF1]  // 暂停服务
+        try wait("暂停服务 on the strip") { bus.commands.contains { $0.address == 1 && $0.text == paused } }
+        bus.send(PtyRS485Bus.keyFrame(address: 11, function: 0x13))
+        try wait("window 1 open again") { try windowStatus() == "open" }
+
+        let before = keypadTexts()
+        bus.send(PtyRS485Bus.keyFrame(address: 11, function: 0x0D))  // recall, nobody called
+        try wait("the refusal on the keypad") { keypadTexts() > before }
+        #expect(try counter.call("queue.ticket", ["number": "A001"])["state"] == .string("waiting"))
+
+        bus.send(PtyRS485Bus.keyFrame(address: 11, function: 0x0C))
+        try wait("A001 called") { try counter.call("queue.ticket", ["number": "A001"])["state"] == .string("called") }
+        bus.send(PtyRS485Bus.keyFrame(address: 11, function: 0x10))
+        try wait("A001 a no-show") { try counter.call("queue.ticket", ["number": "A001"])["state"] == .string("no_show") }
+    }
 }
