@@ -5,6 +5,26 @@ struct ProfileFields {
     let file: String
     var entries: [String: FlatTOML.Entry] = [:]
 
+    /// Parses `text` (named `file` in errors), refusing a key outside `keys`: a typo would
+    /// otherwise be silently ignored forever.
+    init(parsing text: String, file: String, keys: Set<String>) throws(ProfileError) {
+        self.file = file
+        let parsed: [FlatTOML.Entry]
+        do {
+            parsed = try FlatTOML.parse(text)
+        } catch {
+            throw ProfileError(file: file, line: error.line, message: error.message)
+        }
+        for entry in parsed {
+            guard keys.contains(entry.key) else {
+                throw ProfileError(
+                    file: file, line: entry.line,
+                    message: "unknown key \(entry.key) (known: \(keys.sorted().joined(separator: ", ")))")
+            }
+            entries[entry.key] = entry
+        }
+    }
+
     func fail(_ key: String, _ message: String) -> ProfileError {
         ProfileError(file: file, line: entries[key]?.line ?? 0, message: message)
     }

@@ -14,21 +14,7 @@ public enum ProfileLoader {
 
     /// Parses one profile; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(ProfileError) -> DeviceProfile {
-        let entries: [FlatTOML.Entry]
-        do {
-            entries = try FlatTOML.parse(text)
-        } catch {
-            throw ProfileError(file: file, line: error.line, message: error.message)
-        }
-        var fields = ProfileFields(file: file)
-        for entry in entries {
-            guard keys.contains(entry.key) else {
-                throw ProfileError(
-                    file: file, line: entry.line,
-                    message: "unknown key \(entry.key) (known: \(keys.sorted().joined(separator: ", ")))")
-            }
-            fields.entries[entry.key] = entry
-        }
+        let fields = try ProfileFields(parsing: text, file: file, keys: keys)
         let vid = try fields.hex4("vid")
         let pid = try fields.hex4("pid")
         let kind = try fields.enumeration("kind", DeviceConfig.Kind.self)

@@ -97,19 +97,7 @@ public struct WindowDeviceProfile: Sendable, Equatable {
 
     /// Parses one profile; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(ProfileError) -> WindowDeviceProfile {
-        let entries: [FlatTOML.Entry]
-        do {
-            entries = try FlatTOML.parse(text)
-        } catch {
-            throw ProfileError(file: file, line: error.line, message: error.message)
-        }
-        var fields = ProfileFields(file: file)
-        for entry in entries {
-            guard keys.contains(entry.key) else {
-                throw ProfileError(file: file, line: entry.line, message: "unknown key \(entry.key) (known: \(keys.sorted().joined(separator: ", ")))")
-            }
-            fields.entries[entry.key] = entry
-        }
+        let fields = try ProfileFields(parsing: text, file: file, keys: keys)
         let family = try fields.enumeration("family", Family.self)
         func byte(_ key: String, default value: UInt8) throws(ProfileError) -> UInt8 {
             guard fields.entries[key] != nil else { return value }
