@@ -37,9 +37,7 @@ final class WindowKeyDesk: Service, Sendable {
                     }
                 }
             }
-            await cancelWhenGracefulShutdown {
-                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-            }
+            try? await gracefulShutdown()
             sinks.forEach { $0.finish() }
             await group.waitForAll()
         }

@@ -57,9 +57,7 @@ final class WindowStrips: Service, Sendable {
                 }
             }
             group.addTask { await self.follow(all) }
-            await cancelWhenGracefulShutdown {
-                while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
-            }
+            try? await gracefulShutdown()
             group.cancelAll()
             for sink in all.values { sink.finish() }
         }

@@ -68,6 +68,9 @@ extension BusFrameScanner {
             }
         }
 
+        /// Every rejection counted, whatever the reason (garbage counts its bytes).
+        public var total: Int { Reason.allCases.reduce(0) { $0 + self[$1] } }
+
         /// Whether nothing was rejected.
         public var isEmpty: Bool { self == Rejections() }
     }

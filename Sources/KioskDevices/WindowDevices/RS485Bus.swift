@@ -249,9 +249,9 @@ public final class RS485Bus: Sendable {
                 if dropped > 0 { note(rejected: 1, "dropped \(dropped) bytes of an unfinished frame") }
                 continue
             }
-            let before = Self.total(scanner.rejections)
+            let before = scanner.rejections.total
             let frames = scanner.feed(bytes)
-            let rejected = Self.total(scanner.rejections) - before
+            let rejected = scanner.rejections.total - before
             if rejected > 0 { note(rejected: rejected, scanner.lastRejection.map { "\($0)" } ?? "bad frame") }
             for frame in frames { dispatch(frame) }
         }
@@ -342,10 +342,6 @@ public final class RS485Bus: Sendable {
             return s.observers
         }
         for o in observers { o(state) }
-    }
-
-    static func total(_ r: BusFrameScanner.Rejections) -> Int {
-        BusFrameScanner.Reason.allCases.reduce(0) { $0 + r[$1] }
     }
 
     static func state(for error: TransportError) -> State {
