@@ -40,28 +40,15 @@ public final class PtyRS485Bus: Sendable {
         var stopped = false
     }
 
-    public let path: String
-    private let master: Int32
-    private let slaveKeepAlive: Int32
+    public var path: String { pty.path }
+    private let pty: PtyPair
     private let state: Mutex<State>
     private let done = DispatchSemaphore(value: 0)
 
     /// `displays`: the addresses that answer. `link`: the path to give the bus (a fixed one, so
     /// that a second bus "plugged in" after `stop()` appears where the first was).
     public init(displays: Set<UInt16>, link: String? = nil) throws {
-        let m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
-        guard m >= 0 else { throw POSIXError(.ENODEV) }
-        var unlock: Int32 = 0
-        var number: UInt32 = 0
-        guard ioctl(m, UInt(0x4004_5431), &unlock) == 0, ioctl(m, UInt(0x8004_5430), &number) == 0 else {
-            close(m)
-            throw POSIXError(.EIO)
-        }
-        master = m
-        let slave = "/dev/pts/\(number)"
-        slaveKeepAlive = open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC)
-        path = link ?? NSTemporaryDirectory() + "kioskd-tty485-\(UUID().uuidString)"
-        guard symlink(slave, path) == 0 else { throw POSIXError(.EIO) }
+        pty = try PtyPair(link: link, prefix: "kioskd-tty485")
         state = Mutex(State(displays: displays))
         let t = Thread { [self] in run() }
         t.name = "pty-rs485"
@@ -76,10 +63,9 @@ public final class PtyRS485Bus: Sendable {
             return !s.stopped
         }
         guard first else { return }
-        unlink(path)
+        pty.removeLink()
         done.wait()
-        close(master)
-        if slaveKeepAlive >= 0 { close(slaveKeepAlive) }
+        pty.close()
     }
 
     public var commands: [DisplayCommand] { state.withLock { $0.commands } }
@@ -102,7 +88,7 @@ public final class PtyRS485Bus: Sendable {
     public func send(_ bytes: [UInt8]) -> ContinuousClock.Instant {
         var sent = 0
         while sent < bytes.count {
-            let n = bytes[sent...].withUnsafeBufferPointer { write(master, $0.baseAddress, $0.count) }
+            let n = bytes[sent...].withUnsafeBufferPointer { write(pty.master, $0.baseAddress, $0.count) }
             if n > 0 { sent += n } else { usleep(1000) }
         }
         return ContinuousClock.now
@@ -148,14 +134,9 @@ public final class PtyRS485Bus: Sendable {
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 2048)
         while !state.withLock({ $0.stopped }) {
-            var p = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-            guard poll(&p, 1, 20) > 0 else { continue }
-            let n = chunk.withUnsafeMutableBytes { read(master, $0.baseAddress!, $0.count) }
-            guard n > 0 else {
-                usleep(5000)
-                continue
-            }
-            buffer += chunk[0..<n]
+            let got = pty.readSome(into: &chunk)
+            guard !got.isEmpty else { continue }
+            buffer += got
             parse(&buffer)
         }
         done.signal()

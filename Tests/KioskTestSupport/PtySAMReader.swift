@@ -33,36 +33,15 @@ public final class PtySAMReader: Sendable {
     }
 
     /// The pty's slave, e.g. /dev/pts/7. Prefer `path`.
-    public let slavePath: String
-    /// A symlink to the slave that disappears with `unplug()`, like /dev/ttyUSB0 does. Drivers
-    /// should open this: pts numbers are reused at once by other tests' ptys, so a driver
-    /// retrying the bare slave path after an unplug could open (and disturb) someone else's.
-    public let path: String
-    private let master: Int32
-    /// Held open so the master never sees "no slave" hang-ups between the driver's opens.
-    private let slaveKeepAlive: Int32
+    public var slavePath: String { pty.slavePath }
+    /// A symlink to the slave that disappears with `unplug()`, like /dev/ttyUSB0 does.
+    public var path: String { pty.path }
+    private let pty: PtyPair
     private let state = Mutex(State())
     private let done = DispatchSemaphore(value: 0)
 
     public init() throws {
-        // posix_openpt / grantpt / unlockpt / ptsname, spelled as the Linux calls they wrap (the
-        // Glibc module does not import the XSI pty functions): open /dev/ptmx, clear the lock
-        // with TIOCSPTLCK, ask the slave's number with TIOCGPTN.
-        let m = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC)
-        guard m >= 0 else { throw POSIXError(.ENODEV) }
-        var unlock: Int32 = 0
-        var number: UInt32 = 0
-        let TIOCSPTLCK: UInt = 0x4004_5431
-        let TIOCGPTN: UInt = 0x8004_5430
-        guard ioctl(m, TIOCSPTLCK, &unlock) == 0, ioctl(m, TIOCGPTN, &number) == 0 else {
-            close(m)
-            throw POSIXError(.EIO)
-        }
-        slavePath = "/dev/pts/\(number)"
-        master = m
-        slaveKeepAlive = open(slavePath, O_RDWR | O_NOCTTY | O_CLOEXEC)
-        path = NSTemporaryDirectory() + "kioskd-ttySAM-\(UUID().uuidString)"
-        guard symlink(slavePath, path) == 0 else { throw POSIXError(.EIO) }
+        pty = try PtyPair(prefix: "kioskd-ttySAM")
         let t = Thread { [self] in run() }
         t.name = "pty-sam-reader"
         t.start()
@@ -113,10 +92,9 @@ public final class PtySAMReader: Sendable {
             return !s.stopped
         }
         guard first else { return }
-        unlink(path)
+        pty.removeLink()
         done.wait()
-        close(master)
-        if slaveKeepAlive >= 0 { close(slaveKeepAlive) }
+        pty.close()
     }
 
     // MARK: The reader
@@ -125,14 +103,9 @@ public final class PtySAMReader: Sendable {
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 2048)
         while !state.withLock({ $0.stopped }) {
-            var p = pollfd(fd: master, events: Int16(POLLIN), revents: 0)
-            guard poll(&p, 1, 20) > 0 else { continue }
-            let n = chunk.withUnsafeMutableBytes { read(master, $0.baseAddress!, $0.count) }
-            guard n > 0 else {
-                usleep(5000)
-                continue
-            }
-            buffer += chunk[0..<n]
+            let got = pty.readSome(into: &chunk)
+            guard !got.isEmpty else { continue }
+            buffer += got
             while let command = takeCommand(&buffer) {
                 answer(command)
             }
@@ -188,7 +161,7 @@ public final class PtySAMReader: Sendable {
     private func send(_ bytes: [UInt8]) {
         var sent = 0
         while sent < bytes.count {
-            let n = bytes.withUnsafeBytes { write(master, $0.baseAddress! + sent, $0.count - sent) }
+            let n = bytes.withUnsafeBytes { write(pty.master, $0.baseAddress! + sent, $0.count - sent) }
             if n <= 0 { return }
             sent += n
         }
