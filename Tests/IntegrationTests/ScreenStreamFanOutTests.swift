@@ -16,6 +16,16 @@ import Testing
         return H.messages(text).map(\.id)
     }
 
+    /// What a stream got wrong, short enough to read in a CI log.
+    static func difference(_ got: [Int], _ expected: [Int]) -> String {
+        let missing = Set(expected).subtracting(got).sorted(), extra = Set(got).subtracting(expected).sorted()
+        let repeated = Dictionary(grouping: got, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+        let firstOff = zip(got, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
+        return "\(got.count) events, expected \(expected.count); missing \(missing.prefix(20)), extra \(extra.prefix(20)), "
+            + "repeated \(repeated.prefix(20)), first out of order at \(firstOff.map(String.init) ?? "none"); "
+            + "got around there \(firstOff.map { Array(got[max(0, $0 - 3)..<min(got.count, $0 + 4)]) } ?? [])"
+    }
+
     @Test func streamsJoiningWhileTicketsAreTakenEachGetEveryEventOnceInOrder() throws {
         let (d, port) = try H.daemon()
         defer { _ = d.stop() }
@@ -39,10 +49,12 @@ import Testing
         #expect(reference.count >= 20 + takes, "the reference replay has \(reference.count) events")
         for (i, stream) in streams.enumerated() {
             let got = Self.ids(stream, through: last)
-            #expect(got == reference.filter { $0 > (i % 2 == 0 ? 0 : 10) }, "stream \(i): \(got.count) events")
+            let expected = reference.filter { $0 > (i % 2 == 0 ? 0 : 10) }
+            #expect(got == expected, "stream \(i): \(Self.difference(got, expected))")
         }
         let status = try d.client().call("daemon.status")
         #expect(status["screenStreams"] == .int(17))
+        #expect(status["slowSubscribersCut"] == .int(0))
         // One bus subscription serves the screen, however many streams show it.
         #expect((status["subscribers"]?.intValue ?? 99) <= 2)
     }

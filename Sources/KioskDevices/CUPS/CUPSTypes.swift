@@ -92,6 +92,15 @@ public struct CUPSJob: Sendable, Equatable, CustomStringConvertible {
         state == .completed && printerStateReasons.contains("cups-ipp-missing-job-history")
     }
 
+    /// CUPS says completed, but the printer jammed during the job (`media-jam-…` among the job's
+    /// printer-state-reasons). CUPS 2.4's IPP backend reports a job the printer aborted as
+    /// canceled only when its monitor thread sees the abort first; when its own wait loop polls
+    /// first it ends the job completed (a race in `backend/ipp.c`, lost about once in a full test
+    /// run). The jam reason is on the job either way, and nothing whole came out.
+    public var printerJammed: Bool {
+        state == .completed && printerStateReasons.contains { $0.hasPrefix("media-jam") }
+    }
+
     public var description: String {
         "job \(id)" + (name.map { " \"\($0)\"" } ?? "") + (queue.map { " on \($0)" } ?? "")
             + ": \(state.rawValue)" + (stateReasons.isEmpty ? "" : " (\(stateReasons.joined(separator: ",")))")

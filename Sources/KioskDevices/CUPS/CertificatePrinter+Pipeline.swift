@@ -62,6 +62,8 @@ extension CertificatePrinter: CertificatePrinting {
         let state: CertificateJob.State
         var warning: String?
         switch job.state {
+        case .completed where job.printerJammed:
+            state = .failed(reason: "the printer jammed during the job (CUPS reported it completed)")
         case .completed:
             state = .completed
             if job.printerForgotJob {

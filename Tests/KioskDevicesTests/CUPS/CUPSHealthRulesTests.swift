@@ -101,6 +101,9 @@ struct CUPSHealthRulesTests {
         #expect(!CUPSJob(id: 1, state: .held, stateReasons: ["job-hold-until-specified"]).isIncomplete)
         #expect(CUPSJob(id: 1, state: .completed, printerStateReasons: ["cups-ipp-missing-job-history"]).printerForgotJob)
         #expect(!CUPSJob(id: 1, state: .completed).printerForgotJob)
+        #expect(CUPSJob(id: 1, state: .completed, printerStateReasons: ["media-jam-report"]).printerJammed)
+        #expect(!CUPSJob(id: 1, state: .completed, printerStateReasons: ["media-low-report"]).printerJammed)
+        #expect(!CUPSJob(id: 1, state: .canceled, printerStateReasons: ["media-jam-report"]).printerJammed)
         #expect(CUPSJob.State.allCases.filter(\.isFinal) == [.canceled, .aborted, .completed])
     }
 

@@ -126,8 +126,10 @@ struct CUPSPrintingTests {
     }
 
     /// A jam (the printer aborts the job): CUPS cancels the job ("Print job canceled at
-    /// printer."), the queue stays idle and accepting (not stopped), and keeps `media-jam-report`
-    /// until the next job or until the reasons are cleared.
+    /// printer.") — or, when the IPP backend's own poll sees the abort before its monitor thread
+    /// does, reports it completed — with `media-jam-report` on the job either way; the pipeline
+    /// sees a failed job in both cases. The queue stays idle and accepting (not stopped), and
+    /// keeps `media-jam-report` until the next job or until the reasons are cleared.
     @Test func aJamCancelsTheJobAndTheReasonStaysUntilCleared() async throws {
         let cups = try PrivateCUPS(printers: ["P1"])
         defer { cups.stop() }
@@ -136,9 +138,13 @@ struct CUPSPrintingTests {
         let attempt = T.attemptID()
         let id = try await printer.submit(data: T.pdf(attempt), jobName: attempt)
         let job = try #require(await T.job(id, on: printer.connection, timeout: .seconds(60)))  // the jam holds the job 8 s
-        #expect(job.state == .canceled)
-        #expect(job.printerStateMessage?.contains("canceled at printer") == true)
+        #expect(job.state == .canceled || job.state == .completed)
+        if job.state == .canceled { #expect(job.printerStateMessage?.contains("canceled at printer") == true) }
         #expect(job.printerStateReasons.contains { $0.hasPrefix("media-jam") })
+        guard case .failed = try await printer.job(id).state as CertificateJob.State else {
+            Issue.record("the pipeline must see a jammed job as failed, CUPS said \(job.state)")
+            return
+        }
         #expect(cups.received("P1").count == 1 && cups.printed("P1").isEmpty)
 
         let status = await printer.status()
