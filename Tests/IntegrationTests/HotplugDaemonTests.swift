@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Testing
 
 /// Hotplug with the daemon running: the umockdev Testbed plugs a USB ticket printer in, out and
@@ -21,27 +22,87 @@ import Testing
             transport = "usb"
             match = "usb:0416:5011"
             """)
+        let run = try Self.plugInOutIn(daemon, "printer-58mm.umockdev")
+        #expect(run.status == 0, "\(run.text)")
+        #expect(run.events.map(\.topic) == ["device.added", "device.removed", "device.added"], "\(run.text)")
+        #expect(run.events.allSatisfy { $0.device == "usbprinter" })
+    }
+
+    /// A USB-RS485 adapter (a CH340, 1a86:7523) with two window strips and a keypad on its bus:
+    /// unplugged, all three are removed and `absent`; plugged back, all three return and the
+    /// strips are set again over the bus. udev's events come from the umockdev Testbed; the tty
+    /// they name is a link to a real pty on which `PtyRS485Bus` plays the strips.
+    @Test func anRS485AdapterUnpluggedTakesEveryDeviceOnItsBusAwayAndBringsThemBack() throws {
+        let bus = try PtyRS485Bus(displays: [1, 2])
+        defer { bus.stop() }
+        let config = WindowBusTests.entries(on: bus.path, [
+            ("led1", "window-display", "led-a5", 1, "1"), ("led2", "window-display", "led-a5", 2, "2"),
+            ("key1", "caller-keypad", "keypad-68", 3, "1"),
+        ])
+        let daemon = try DaemonHarness(extraConfig: config)
+        // What the strips were sent before the replug: counted when the script reports them absent.
+        var beforeReplug: Int?
+        let run = try Self.plugInOutIn(daemon, "reader-ch340.umockdev", link: bus.path, entries: 3) { line in
+            if line.contains("\"absent\"") { beforeReplug = bus.commands.count }
+        }
+        #expect(run.status == 0, "\(run.text)\n\(daemon.log())")
+        let ids: Set<String?> = ["led1", "led2", "key1"]
+        #expect(run.events.map(\.topic) == Array(repeating: "device.added", count: 3) + Array(repeating: "device.removed", count: 3)
+            + Array(repeating: "device.added", count: 3), "\(run.text)")
+        #expect(Set(run.events.map(\.device)) == ids)
+        #expect(run.states == [
+            ["led1": "ok", "led2": "ok", "key1": "ok"], ["led1": "absent", "led2": "absent", "key1": "absent"],
+            ["led1": "ok", "led2": "ok", "key1": "ok"],
+        ], "\(run.text)\n\(daemon.log())")
+        // Each strip was set again after the adapter came back (its state: the window is closed).
+        let before = try #require(beforeReplug)
+        #expect(Set(bus.commands.dropFirst(before).map(\.address)) == [1, 2], "\(bus.commands)")
+        #expect(Set(bus.commands.prefix(before).map(\.address)) == [1, 2])
+    }
+
+    /// What `daemon_hotplug.py` saw: its exit status, its output, the device events and the states
+    /// after each step. `onLine` sees each line as it comes.
+    struct ScriptRun {
+        var status: Int32
+        var text: String
+        var events: [(topic: String, device: String?)]
+        var states: [[String: String]]
+    }
+
+    static func plugInOutIn(
+        _ daemon: DaemonHarness, _ fixture: String, link: String? = nil, entries: Int = 1, onLine: (String) -> Void = { _ in }
+    ) throws -> ScriptRun {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: wrapper)
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/umockdev-wrapper")
         p.arguments = ["/usr/bin/python3", Self.repo.appendingPathComponent("Devices/umockdev/daemon_hotplug.py").path,
             DaemonHarness.binary("kioskd"), daemon.configPath, daemon.socket,
-            Self.repo.appendingPathComponent("Devices/umockdev/printer-58mm.umockdev").path]
+            Self.repo.appendingPathComponent("Devices/umockdev/\(fixture)").path, "--entries", "\(entries)",
+            "--log", daemon.stderrPath] + (link.map { ["--link", $0] } ?? [])
         let out = Pipe()
         p.standardOutput = out
         p.standardError = out
         try p.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "\(text)")
-        let events = text.split(separator: "\n").compactMap { line -> (String, String?)? in
-            guard let data = line.data(using: .utf8),
-                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                let event = object["event"] as? String
-            else { return nil }
-            return (event, (object["data"] as? [String: Any])?["device"] as? String)
+        var text = "", pending = Data()
+        while case let data = out.fileHandleForReading.availableData, !data.isEmpty {
+            pending += data
+            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                let line = String(decoding: pending[..<newline], as: UTF8.self)
+                pending = pending[(newline + 1)...]
+                text += line + "\n"
+                onLine(line)
+            }
         }
-        #expect(events.map(\.0) == ["device.added", "device.removed", "device.added"], "\(text)")
-        #expect(events.allSatisfy { $0.1 == "usbprinter" })
+        text += String(decoding: pending, as: UTF8.self)
+        p.waitUntilExit()
+        var run = ScriptRun(status: p.terminationStatus, text: text, events: [], states: [])
+        for line in text.split(separator: "\n") {
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
+            if let event = object["event"] as? String {
+                run.events.append((event, (object["data"] as? [String: Any])?["device"] as? String))
+            }
+            if let states = object["states"] as? [String: String] { run.states.append(states) }
+        }
+        return run
     }
 
     /// A whole `queue.take {print: true}` through libusb to the umockdev printer: the ioctl script

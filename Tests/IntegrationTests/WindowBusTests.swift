@@ -116,6 +116,24 @@ import Testing
         }
     }
 
+    /// `[[devices]]` entries on one bus: (id, kind, profile, address, window) each.
+    static func entries(on path: String, _ devices: [(String, String, String, Int, String)]) -> String {
+        devices.map { id, kind, profile, address, window in
+            """
+
+            [[devices]]
+            id = "\(id)"
+            kind = "\(kind)"
+            transport = "serial"
+            path = "\(path)"
+            profile = "\(profile)"
+            address = \(address)
+            window = "\(window)"
+
+            """
+        }.joined()
+    }
+
     /// Two strips and two keypads on one bus at different addresses: each key goes to its own
     /// window; a strip that never answers, or answers as another address, is `fault` with the
     /// reason, and is shown again once it answers.
@@ -123,25 +141,11 @@ import Testing
         let bus = try PtyRS485Bus(displays: [1])
         defer { bus.stop() }
         bus.answer(3, as: 4)
-        var config = ""
-        for (id, kind, profile, address, window) in [
+        let config = Self.entries(on: bus.path, [
             ("led1", "window-display", "led-a5", 1, "1"), ("led2", "window-display", "led-a5", 2, "2"),
             ("led3", "window-display", "led-a5", 3, "P1"),
             ("key1", "caller-keypad", "keypad-68", 11, "1"), ("key2", "caller-keypad", "keypad-68", 12, "2"),
-        ] {
-            config += """
-
-                [[devices]]
-                id = "\(id)"
-                kind = "\(kind)"
-                transport = "serial"
-                path = "\(bus.path)"
-                profile = "\(profile)"
-                address = \(address)
-                window = "\(window)"
-
-                """
-        }
+        ])
         let d = try DaemonHarness(extraConfig: config)
         try d.start()
         defer { _ = d.stop() }

@@ -65,15 +65,23 @@ final class WindowStrips: Service, Sendable {
 
     /// Sorts the hall's events to the windows they concern.
     private func follow(_ sinks: [String: AsyncStream<Trigger>.Continuation]) async {
+        let windowOf = Dictionary(displays.flatMap { w, ds in ds.map { ($0.id, w) } }, uniquingKeysWith: { a, _ in a })
         while !Task.isCancelled {
             do {
-                let feed = try await EventFeed.open(bus: bus, store: store, patterns: ["ticket.*", "window.*", "day.rolled_over"],
+                let feed = try await EventFeed.open(bus: bus, store: store,
+                    patterns: ["ticket.*", "window.*", "day.rolled_over", EventTopic.deviceStatus],
                     since: nil, capacity: 4096, byteCapacity: 4 << 20)
                 // A feed's iteration does not end by itself on cancellation: stopping it does.
                 try await withTaskCancellationHandler {
                 for try await item in feed {
                     let e = item.event
                     guard let data = try? JSONCoding.decoder.decode(Concerned.self, from: Data(e.json.utf8)) else { continue }
+                    if e.topic == EventTopic.deviceStatus {
+                        // A display that comes back (its bus reopened, the adapter plugged in
+                        // again) is set at once, not at the next periodic look.
+                        if let id = data.device, ["ok", "degraded"].contains(data.state), let w = windowOf[id] { sinks[w]?.yield(.recheck) }
+                        continue
+                    }
                     let windows = [data.window, data.from?.window, data.to?.window].compactMap { $0 }
                     for w in Set(windows) {
                         if ScreenEvent.callTopics.contains(e.topic), let number = data.ticket?.number {
@@ -99,6 +107,9 @@ final class WindowStrips: Service, Sendable {
     private struct Concerned: Decodable {
         struct Ticket: Decodable { var number: String? }
         struct Side: Decodable { var window: String? }
+        /// `device.status`: which device, and its state.
+        var device: String?
+        var state: String?
         var window: String?
         var ticket: Ticket?
         var from: Side?
@@ -129,6 +140,8 @@ final class WindowStrips: Service, Sendable {
             for display in displays {
                 if case .recheck = trigger {
                     if display.showing == content && display.health.state.isUsable { continue }
+                    // Nothing to ask while its bus is away: it is set when the bus is back.
+                    if display.health.state == .absent { continue }
                     // A display that did not answer is asked again at most every 30 s: its
                     // retries take the bus from the others.
                     if display.health.state == .fault, let t = lastFault[display.id], ContinuousClock.now - t < .seconds(30) { continue }

@@ -10,7 +10,11 @@ import KioskCore
 ///   the transport opens: `usb` → the USB device itself, `serial` → a tty, `file` → a usbmisc
 ///   node (`/dev/usb/lp0`); a USB-serial adapter thus matches a serial reader by its tty only.
 /// - `path` matches the devnode, one of udev's symlinks to it (`/dev/kiosk/…`, which udev
-///   reports, so this works for removals too, after the link is gone), or a symlink resolved now.
+///   reports, so this works for removals too, after the link is gone), or a symlink resolved now;
+///   for `serial` and `usb` only on a node of the kind the transport opens (a tty, a usb device),
+///   so a USB-serial adapter's USB node never resolves the path. (umockdev 0.17's `realpath`
+///   corrupts the heap when a testbed link points outside the testbed: not calling it for nodes
+///   that cannot match is what keeps the RS-485 hotplug test on a real pty possible.)
 /// - With both, both must hold. Entries with neither, and tcp/cups/simulated ones, never match.
 public struct DeviceMatcher: Sendable {
     public let configs: [DeviceConfig]
@@ -39,6 +43,12 @@ public struct DeviceMatcher: Sendable {
         }
         if let path = config.path {
             guard let devnode = node.devnode else { return false }
+            // A serial port is a tty and a USB device a usb node, whatever the path resolves to:
+            // other nodes are not looked at (no file-system lookup per udev event and entry).
+            if config.transport == .serial || config.transport == .usb,
+                !Self.subsystems(for: config.transport).contains(node.subsystem) {
+                return false
+            }
             if path == devnode || node.devlinks.contains(path) { return true }
             return resolve(path) == devnode
         }

@@ -32,10 +32,14 @@ public final class LEDWindowDisplay: WindowDisplay {
         self.bus = bus
         box = DeviceStateBox(State(), health: DeviceHealth(state: .absent, reason: "not opened yet", since: clock.now()), clock: clock)
         bus.follow(into: box, assess: Self.assess)
-        // A strip whose bus went away may have lost its text (power, reset): shown again on return.
+        // A strip whose bus went away may have lost its text (power, reset): shown again on
+        // return, and whether it answered before says nothing about it then.
         bus.observe { [box] state in
             guard state != .open else { return }
-            box.mutate(assess: Self.assess) { s, _ in s.showing = nil }
+            box.mutate(assess: Self.assess) { s, _ in
+                s.showing = nil
+                s.failure = nil
+            }
         }
     }
 
@@ -60,6 +64,8 @@ public final class LEDWindowDisplay: WindowDisplay {
         case .unavailable(let why): failure = "its bus is unavailable: \(why)"
         case .sent: failure = nil
         }
+        // Without a bus the display was not asked: its health is the bus's (absent or fault).
+        if case .unavailable = outcome { throw .fault(id: id, message: failure ?? "its bus is unavailable") }
         box.mutate(assess: Self.assess) { s, note in
             s.failure = failure
             if let failure { note.record(failure) } else { s.showing = content }

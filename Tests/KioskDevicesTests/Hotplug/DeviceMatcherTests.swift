@@ -1,4 +1,5 @@
 import KioskCore
+import Synchronization
 import Testing
 
 @testable import KioskDevices
@@ -79,6 +80,22 @@ extension HotplugTests {
                 [DeviceConfig(id: "r", kind: .idcardReader, transport: .serial, path: "/dev/kiosk/idreader-front")],
                 links: ["/dev/kiosk/idreader-front": "/dev/ttyUSB0"])
             #expect(m.configs(for: Self.readerTTY).map(\.id) == ["r"])
+        }
+
+        /// A serial entry's path is only compared with ttys, and a usb entry's with usb nodes: the
+        /// adapter's USB node (announced with its tty) never costs a symlink lookup.
+        @Test func aPathIsResolvedOnlyForNodesOfTheTransportsKind() {
+            let looked = Mutex<[String]>([])
+            let m = DeviceMatcher(
+                configs: [DeviceConfig(id: "bus", kind: .windowDisplay, transport: .serial, path: "/dev/kiosk/rs485")],
+                resolveLink: { path in
+                    looked.withLock { $0.append(path) }
+                    return "/dev/bus/usb/001/003"
+                })
+            #expect(m.configs(for: Self.readerUSB).isEmpty)
+            #expect(looked.withLock { $0 }.isEmpty)
+            #expect(m.configs(for: Self.readerTTY).isEmpty)
+            #expect(looked.withLock { $0 } == ["/dev/kiosk/rs485"])
         }
 
         @Test func pathAndMatchMustBothHold() {
