@@ -11,8 +11,19 @@ import Testing
     static let profiles = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../Devices/profiles").standardized.path
 
-    static func daemon(_ bus: PtyRS485Bus) throws -> DaemonHarness {
-        let d = try DaemonHarness(extraConfig: """
+    /// The daemon with a strip, a keypad and an evaluator at window 1, and (`http`) a hall screen
+    /// on that port.
+    static func daemon(_ bus: PtyRS485Bus, http port: Int? = nil) throws -> DaemonHarness {
+        let screen = port.map { """
+
+            [http]
+            listen = "127.0.0.1:\($0)"
+
+            [[screens]]
+            id = "hall"
+            name = "大厅"
+            """ } ?? ""
+        let d = try DaemonHarness(extraConfig: screen + """
 
             [[devices]]
             id = "led1"
@@ -51,6 +62,11 @@ import Testing
         return (s["state"]?.stringValue, s["lastError"]?.stringValue)
     }
 
+    /// The texts a keypad's display is sent (function 20) at `address`, as GB2312 bytes.
+    static func keypadTexts(_ bus: PtyRS485Bus, _ address: UInt8) -> [[UInt8]] {
+        bus.keypadFrames.filter { $0.address == address && $0.function == 0x20 }.map(\.data)
+    }
+
     /// GB2312 of 请 and 号, and the text 请<number>号 as the strip receives it.
     static func called(_ number: String) -> [UInt8] { [0xC7, 0xEB] + Array(number.utf8) + [0xBA, 0xC5] }
 
@@ -60,15 +76,23 @@ import Testing
         #expect(try condition(), "\(what) within 15 s")
     }
 
-    @Test func aKeypadPressCallsOnceTheStripShowsItAndTheEvaluatorRatesIt() throws {
+    @Test func aKeypadPressCallsOnceTheStripShowsItTheScreenCarriesItAndTheEvaluatorRatesIt() throws {
         let bus = try PtyRS485Bus(displays: [1])
         defer { bus.stop() }
-        let d = try Self.daemon(bus)
+        let port = RawHTTP.freePort()
+        let d = try Self.daemon(bus, http: port)
         defer { _ = d.stop() }
         let counter = try d.client(role: "counter")
-        try counter.call("window.open", ["window": "1", "staff": "王芳"])
         let kiosk = try d.client(role: "kiosk")
         for _ in 0..<2 { try kiosk.call("queue.take", ["category": "A"]) }
+        // The window is closed: the call key is refused, and the keypad's display says why (窗口未开放).
+        let closedCall = PtyRS485Bus.keyFrame(address: 11, function: 0x0C)
+        bus.send(closedCall)
+        try wait("the refusal on the keypad") { Self.keypadTexts(bus, 11).contains([0xB4, 0xB0, 0xBF, 0xDA, 0xCE, 0xB4, 0xBF, 0xAA, 0xB7, 0xC5]) }
+        #expect(try counter.call("daemon.status")["waiting"]?["A"] == .int(2), "nothing was called")
+        usleep(1_100_000)  // past repeat_ms: the next call key is a new press
+        try counter.call("window.open", ["window": "1", "staff": "王芳"])
+        let screen = try HTTPListenerTests.openStream(port: port, "/screens/hall/events")
         // At start and on opening, the strip is set to the open window's text, 欢迎光临 in green.
         try wait("the open text on the strip") { bus.commands.contains { $0.address == 1 && $0.text == [0xBB, 0xB6, 0xD3, 0xAD, 0xB9, 0xE2, 0xC1, 0xD9] } }
 
@@ -83,6 +107,10 @@ import Testing
         try wait("the keypad display text") { bus.keypadFrames.contains { $0.address == 11 && $0.function == 0x20 } }
         let text: [UInt8] = bus.keypadFrames.last(where: { $0.function == 0x20 })?.data ?? []
         #expect(text.firstRange(of: Array("A001".utf8)) != nil, "\(text)")
+        // The hall screen's stream carries the call, to window 1.
+        let streamed = screen.read(until: { HTTPListenerTests.messages($0).contains { $0.event == "ticket.called" } }, timeout: 15)
+        let called = try #require(HTTPListenerTests.messages(streamed).first { $0.event == "ticket.called" })
+        #expect(called.data.contains("\"A001\"") && called.data.contains("\"window\":\"1\""), "\(called.data)")
 
         // The device repeats the press (our ack "lost"): acknowledged again, not acted on.
         bus.send(call)
@@ -105,6 +133,11 @@ import Testing
         try wait("the evaluation") { try counter.call("stats.day")["total"]?["evaluations"] == .int(1) }
         let rate = try counter.call("stats.day")["total"]?["satisfactionRate"]
         #expect(rate == .double(1) || rate == .int(1), "\(String(describing: rate))")
+        // A second rating of the same case is refused, and the evaluator is told (已评价).
+        usleep(1_100_000)
+        bus.send(PtyRS485Bus.keyFrame(address: 21, function: 0x11, data: [1]))
+        try wait("the refusal on the evaluator") { Self.keypadTexts(bus, 21).contains([0xD2, 0xD1, 0xC6, 0xC0, 0xBC, 0xDB]) }
+        #expect(try counter.call("stats.day")["total"]?["evaluations"] == .int(1))
         // A score of 6 is not a rating: ignored, never acknowledged.
         let bad = PtyRS485Bus.keyFrame(address: 21, function: 0x11, data: [6])
         bus.send(bad)
