@@ -92,7 +92,7 @@ import Testing
         #expect(try counter.call("daemon.status")["waiting"]?["A"] == .int(2), "nothing was called")
         usleep(1_100_000)  // past repeat_ms: the next call key is a new press
         try counter.call("window.open", ["window": "1", "staff": "王芳"])
-        let screen = try HTTPListenerTests.openStream(port: port, "/screens/hall/events")
+        let screen = try HTTPListenerTests.openStream(port: port, "/screens/hall/events?since=0")
         // At start and on opening, the strip is set to the open window's text, 欢迎光临 in green.
         try wait("the open text on the strip") { bus.commands.contains { $0.address == 1 && $0.text == [0xBB, 0xB6, 0xD3, 0xAD, 0xB9, 0xE2, 0xC1, 0xD9] } }
 
