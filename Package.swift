@@ -36,6 +36,9 @@ let package = Package(
         // Voice announcements: ALSA output and the offline Mandarin synthesizer.
         .systemLibrary(name: "CAlsa", path: "Sources/CAlsa", providers: [.apt(["libasound2-dev"])]),
         .systemLibrary(name: "CEspeak", path: "Sources/CEspeak", providers: [.apt(["libespeak-ng-dev"])]),
+        // PostgreSQL's client library: synchronous, like the store's transaction bodies, and it
+        // already follows multi-host URLs (target_session_attrs) to a promoted standby.
+        .systemLibrary(name: "CLibPQ", path: "Sources/CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
 
         // Pure domain rules: no I/O, Foundation only.
         .target(name: "KioskCore", swiftSettings: strict),
@@ -43,9 +46,9 @@ let package = Package(
         .target(name: "KioskConfig", dependencies: [
             "KioskCore", .product(name: "TOMLKit", package: "TOMLKit"),
         ], swiftSettings: strict),
-        // The Store protocol and its SQLite backend.
+        // The Store protocol and its backends: SQLite, PostgreSQL.
         .target(name: "KioskStore", dependencies: [
-            "KioskCore", .product(name: "GRDB", package: "GRDB.swift"),
+            "KioskCore", "CLibPQ", .product(name: "GRDB", package: "GRDB.swift"),
         ], swiftSettings: strict),
         // Device drivers, transports and the registry (simulated drivers for now).
         .target(name: "KioskDevices", dependencies: [

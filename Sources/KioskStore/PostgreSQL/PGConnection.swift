@@ -1,0 +1,167 @@
+import CLibPQ
+import Foundation
+
+/// One connection to the hall's PostgreSQL server (连接), through libpq. Synchronous, like the
+/// store's transaction bodies: one thread uses it at a time (the store hands it out), so it is
+/// not `Sendable` itself.
+///
+/// The URL is libpq's own (`postgresql://kioskd@db1,db2/hall?target_session_attrs=read-write`):
+/// several hosts are tried in order, and `target_session_attrs` picks the one that accepts writes,
+/// so after a failover a new connection finds the promoted standby by itself. Timeouts are set so
+/// that a server that went away is an error within seconds, never a hang: the connect timeout,
+/// TCP keepalives and `tcp_user_timeout` (values in the URL win).
+final class PGConnection {
+    private let conn: OpaquePointer
+
+    /// Connects; throws `.connection` with libpq's reason when no host could be used.
+    init(url: String, connectTimeoutSeconds: Int = 5) throws(PGError) {
+        // Keywords before `dbname` are defaults: the expanded URL's own settings override them.
+        let settings: [(String, String)] = [
+            ("connect_timeout", "\(connectTimeoutSeconds)"),
+            ("keepalives_idle", "5"), ("keepalives_interval", "2"), ("keepalives_count", "2"),
+            ("tcp_user_timeout", "\(connectTimeoutSeconds * 1000)"),
+            ("application_name", "kioskd"),
+            ("client_encoding", "UTF8"),
+            ("dbname", url),
+        ]
+        let made: OpaquePointer? = Self.withCStrings(settings.map(\.0)) { keys in
+            Self.withCStrings(settings.map(\.1)) { values in PQconnectdbParams(keys, values, 1) }
+        }
+        guard let made else { throw PGError(.connection, "out of memory opening a connection") }
+        guard PQstatus(made) == CONNECTION_OK else {
+            let reason = Self.message(PQerrorMessage(made))
+            PQfinish(made)
+            throw PGError(.connection, reason.isEmpty ? "cannot connect" : reason)
+        }
+        conn = made
+    }
+
+    deinit { PQfinish(conn) }
+
+    /// Set when a statement failed for the connection's sake: libpq may still say OK then.
+    private var broken = false
+
+    /// Whether the connection still works as far as we know (a broken one shows when a
+    /// statement fails): a store drops a connection that is not OK.
+    var isOK: Bool { !broken && PQstatus(conn) == CONNECTION_OK }
+
+    /// The server this connection reached (`db1`, or the socket folder), and its port.
+    var server: String { "\(Self.message(PQhost(conn))):\(Self.message(PQport(conn)))" }
+
+    /// Runs one statement with `$1…` parameters sent apart from the text (never spliced in), all
+    /// in text format; nil is SQL NULL.
+    @discardableResult
+    func execute(_ sql: String, _ parameters: [String?] = []) throws(PGError) -> PGResult {
+        let raw: OpaquePointer? = parameters.withCStringArray { values in
+            PQexecParams(conn, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        }
+        guard let raw else {
+            broken = true
+            throw PGError(.connection, Self.message(PQerrorMessage(conn)))
+        }
+        let result = PGResult(raw)
+        switch PQresultStatus(raw) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return result
+        default:
+            let error = PGError(result: raw, connectionBroken: PQstatus(conn) != CONNECTION_OK, fallback: Self.message(PQerrorMessage(conn)))
+            if error.kind == .connection { broken = true }
+            throw error
+        }
+    }
+
+    static func message(_ c: UnsafePointer<CChar>?) -> String {
+        guard let c else { return "" }
+        return String(cString: c).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+        let copies = strings.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        let pointers = copies.map { UnsafePointer($0) } + [nil]
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+}
+
+extension Array where Element == String? {
+    /// The values as C strings (NULL for nil) for the duration of `body`.
+    fileprivate func withCStringArray<R>(_ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
+        let copies = map { $0.map { strdup($0) } ?? nil }
+        defer { copies.forEach { free($0) } }
+        let pointers = copies.map { $0.map { UnsafePointer($0) } }
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
+    }
+}
+
+/// The rows of one statement, read as text (as sent: text format).
+final class PGResult {
+    private let result: OpaquePointer
+
+    init(_ result: OpaquePointer) { self.result = result }
+    deinit { PQclear(result) }
+
+    var rowCount: Int { Int(PQntuples(result)) }
+    var columnCount: Int { Int(PQnfields(result)) }
+    /// Rows a command changed (`UPDATE … 3` → 3).
+    var affectedRows: Int { Int(String(cString: PQcmdTuples(result))) ?? 0 }
+
+    func column(_ name: String) -> Int? {
+        let i = PQfnumber(result, name)
+        return i < 0 ? nil : Int(i)
+    }
+
+    /// The value at (`row`, `column`), nil for NULL.
+    func string(_ row: Int, _ column: Int) -> String? {
+        guard PQgetisnull(result, Int32(row), Int32(column)) == 0 else { return nil }
+        return String(cString: PQgetvalue(result, Int32(row), Int32(column)))
+    }
+
+    func int64(_ row: Int, _ column: Int) -> Int64? { string(row, column).flatMap { Int64($0) } }
+}
+
+/// A PostgreSQL failure, sorted by what the store does about it.
+struct PGError: Error, CustomStringConvertible {
+    enum Kind: Equatable {
+        /// No server, or the connection broke: `storage_unavailable`, try another connection.
+        case connection
+        /// The server refuses writes (a standby, or `default_transaction_read_only`).
+        case readOnly
+        /// A serialization failure or deadlock: the transaction may simply be run again.
+        case retry
+        case uniqueViolation
+        case other
+    }
+
+    let kind: Kind
+    /// The five-character SQLSTATE, when the server sent one.
+    let sqlState: String?
+    let message: String
+
+    init(_ kind: Kind, _ message: String, sqlState: String? = nil) {
+        self.kind = kind
+        self.message = message
+        self.sqlState = sqlState
+    }
+
+    init(result: OpaquePointer, connectionBroken: Bool, fallback: String) {
+        let state = PQresultErrorField(result, Int32(UInt8(ascii: "C"))).map { String(cString: $0) }
+        let text = PGConnection.message(PQresultErrorMessage(result))
+        self.init(Self.kind(sqlState: state, connectionBroken: connectionBroken), text.isEmpty ? fallback : text, sqlState: state)
+    }
+
+    /// SQLSTATE classes: 08 connection, 57P0x shutdown, 40001/40P01 retry, 25006 read-only
+    /// transaction, 23505 unique violation. An error without one was made by libpq itself
+    /// ("server closed the connection unexpectedly"): the connection's.
+    static func kind(sqlState: String?, connectionBroken: Bool) -> Kind {
+        guard let s = sqlState else { return .connection }
+        if s.hasPrefix("08") || s.hasPrefix("57P0") || connectionBroken { return .connection }
+        switch s {
+        case "40001", "40P01": return .retry
+        case "25006": return .readOnly
+        case "23505": return .uniqueViolation
+        default: return .other
+        }
+    }
+
+    var description: String { sqlState.map { "\(message) (SQLSTATE \($0))" } ?? message }
+}
