@@ -41,15 +41,36 @@ public final class PrivatePostgres: Sendable {
     /// A new cluster in a new folder, started.
     public init(port: Int = 55432) throws {
         guard let bin = Self.bin else { throw Failure(description: "PostgreSQL is not installed: run scripts/setup") }
-        dir = FileManager.default.temporaryDirectory.appendingPathComponent("kpg-\(UUID().uuidString.prefix(8))").path
+        dir = try Self.makeFolder()
         self.port = port
+        try Self.check(Self.tool(bin + "/initdb", ["-D", dataDir, "-A", "trust", "-U", user, "-E", "UTF8", "--no-sync", "--locale=C"]), "initdb")
+        try start()
+    }
+
+    /// A streaming standby of `primary` (`pg_basebackup -R`), in a folder of its own, started: it
+    /// replays the primary's WAL and refuses writes until promoted.
+    public init(standbyOf primary: PrivatePostgres, port: Int) throws {
+        guard let bin = Self.bin else { throw Failure(description: "PostgreSQL is not installed: run scripts/setup") }
+        dir = try Self.makeFolder()
+        self.port = port
+        try Self.check(Self.tool(bin + "/pg_basebackup", ["-D", dataDir, "-R", "-X", "stream", "--no-sync",
+            "-h", primary.dir, "-p", "\(primary.port)", "-U", user]), "pg_basebackup")
+        try start()
+    }
+
+    /// Makes a standby the primary (`pg_ctl promote`), waiting until it accepts writes.
+    public func promote() throws {
+        try Self.check(Self.tool(Self.bin! + "/pg_ctl", ["-D", dataDir, "-w", "-t", "30", "promote"]), "pg_ctl promote")
+    }
+
+    private static func makeFolder() throws -> String {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("kpg-\(UUID().uuidString.prefix(8))").path
         if getuid() == 0 {
-            try Self.check(ToolRun.run("/usr/bin/install", ["-d", "-m", "0755", "-o", "postgres", "-g", "postgres", dir]), "install -d")
+            try check(ToolRun.run("/usr/bin/install", ["-d", "-m", "0755", "-o", "postgres", "-g", "postgres", dir]), "install -d")
         } else {
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         }
-        try Self.check(Self.tool(bin + "/initdb", ["-D", dataDir, "-A", "trust", "-U", user, "-E", "UTF8", "--no-sync", "--locale=C"]), "initdb")
-        try start()
+        return dir
     }
 
     /// Starts the server (again), waiting until it accepts connections.

@@ -70,6 +70,69 @@ final class PGConnection {
         }
     }
 
+    /// Runs several `;`-separated statements without parameters (a migration's script).
+    func run(script: String) throws(PGError) {
+        guard let raw = PQexec(conn, script) else {
+            broken = true
+            throw PGError(.connection, Self.message(PQerrorMessage(conn)))
+        }
+        defer { PQclear(raw) }
+        switch PQresultStatus(raw) {
+        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
+            return
+        default:
+            let error = PGError(result: raw, connectionBroken: PQstatus(conn) != CONNECTION_OK, fallback: Self.message(PQerrorMessage(conn)))
+            if error.kind == .connection { broken = true }
+            throw error
+        }
+    }
+
+    // MARK: LISTEN / NOTIFY
+
+    /// A `NOTIFY` received on a channel this connection `LISTEN`s to.
+    struct Notification: Equatable {
+        var channel: String
+        var payload: String
+        /// The server process that sent it (its `pg_backend_pid()`).
+        var senderPID: Int32
+    }
+
+    /// Notifications that arrived, waiting up to `timeout` for the first if none has. An idle
+    /// connection is only read here: call it from the thread that owns the connection.
+    func notifications(waitingUpTo timeout: Duration = .zero) throws(PGError) -> [Notification] {
+        var found = try takeNotifications()
+        guard found.isEmpty, timeout > .zero else { return found }
+        let deadline = ContinuousClock.now + timeout
+        while found.isEmpty {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { break }
+            var p = pollfd(fd: PQsocket(conn), events: Int16(POLLIN), revents: 0)
+            let ms = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+            let r = poll(&p, 1, ms)
+            if r < 0, errno != EINTR { break }
+            if r > 0, p.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0, p.revents & Int16(POLLIN) == 0 {
+                broken = true
+                throw PGError(.connection, "the server closed the connection")
+            }
+            found = try takeNotifications()
+        }
+        return found
+    }
+
+    private func takeNotifications() throws(PGError) -> [Notification] {
+        guard PQconsumeInput(conn) == 1 else {
+            broken = true
+            throw PGError(.connection, Self.message(PQerrorMessage(conn)))
+        }
+        var found: [Notification] = []
+        while let n = PQnotifies(conn) {
+            found.append(Notification(channel: String(cString: n.pointee.relname), payload: String(cString: n.pointee.extra),
+                senderPID: n.pointee.be_pid))
+            PQfreemem(n)
+        }
+        return found
+    }
+
     static func message(_ c: UnsafePointer<CChar>?) -> String {
         guard let c else { return "" }
         return String(cString: c).trimmingCharacters(in: .whitespacesAndNewlines)

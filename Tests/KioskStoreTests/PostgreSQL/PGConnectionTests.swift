@@ -93,4 +93,52 @@ import Testing
         try pg.start()
         #expect(try PGConnection(url: url).execute("SELECT 2").int64(0, 0) == 2)
     }
+
+    /// LISTEN/NOTIFY: what another session sends after it commits arrives, with its payload;
+    /// waiting with nothing sent returns empty after the timeout.
+    @Test func notificationsFromAnotherSessionArriveAfterItsCommit() throws {
+        let url = try PrivatePostgres.shared().createDatabase()
+        let listener = try PGConnection(url: url)
+        try listener.execute("LISTEN hall_events")
+        #expect(try listener.notifications(waitingUpTo: .milliseconds(100)).isEmpty)
+        let sender = try PGConnection(url: url)
+        try sender.execute("BEGIN")
+        try sender.execute("SELECT pg_notify('hall_events', $1)", ["42"])
+        #expect(try listener.notifications(waitingUpTo: .milliseconds(200)).isEmpty, "nothing before the commit")
+        try sender.execute("COMMIT")
+        let got = try listener.notifications(waitingUpTo: .seconds(5))
+        #expect(got.map(\.payload) == ["42"] && got.first?.channel == "hall_events")
+    }
+
+    /// Two servers in one URL with target_session_attrs=read-write: the connection goes to the
+    /// primary; after the primary dies and the standby is promoted, a new connection with the
+    /// same URL reaches it, with what the primary had committed.
+    @Test func aMultiHostURLFollowsThePrimaryToThePromotedStandby() throws {
+        let primary = try PrivatePostgres(port: 55434)
+        defer { primary.remove() }
+        let standby = try PrivatePostgres(standbyOf: primary, port: 55435)
+        defer { standby.remove() }
+        let url = "postgresql:///postgres?host=\(primary.dir),\(standby.dir)&port=\(primary.port),\(standby.port)"
+            + "&user=kiosk&target_session_attrs=read-write"
+        let c = try PGConnection(url: url)
+        #expect(c.server == "\(primary.dir):\(primary.port)")
+        try c.execute("CREATE TABLE t (n int)")
+        try c.execute("INSERT INTO t VALUES (7)")
+        // The standby alone is not writable: read-write refuses it, saying why.
+        do {
+            _ = try PGConnection(url: standby.url(database: "postgres") + "&target_session_attrs=read-write")
+            Issue.record("a standby was taken for read-write")
+        } catch {
+            #expect(error.kind == .connection && error.message.contains("read-only"), "\(error)")
+        }
+        let replica = try PGConnection(url: standby.url(database: "postgres"))
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, (try? replica.execute("SELECT count(*) FROM t").int64(0, 0)) != 1 { usleep(20_000) }
+        try primary.stop(.immediate)
+        try standby.promote()
+        let after = try PGConnection(url: url)
+        #expect(after.server == "\(standby.dir):\(standby.port)")
+        #expect(try after.execute("SELECT n FROM t").int64(0, 0) == 7)
+        try after.execute("INSERT INTO t VALUES (8)")
+    }
 }
