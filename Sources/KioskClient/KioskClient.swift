@@ -35,7 +35,14 @@ public final class KioskClient {
     public init(socketPath: String, timeout: Double? = 30) throws {
         self.socketPath = socketPath
         self.timeout = timeout
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        // Connected before it is stored: were `fd` set first, a failed connect would close it
+        // here and `deinit` (which runs for a class whose stored properties are all set) again —
+        // by then perhaps a descriptor another thread had just opened.
+        fd = try Self.connect(socketPath)
+    }
+
+    private static func connect(_ socketPath: String) throws -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ClientError.connect(socketPath, String(cString: strerror(errno))) }
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
@@ -46,13 +53,14 @@ public final class KioskClient {
         }
         withUnsafeMutableBytes(of: &addr.sun_path) { $0.copyBytes(from: bytes + [0]) }
         let rc = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard rc == 0 else {
             let why = String(cString: strerror(errno))
             close(fd)
             throw ClientError.connect(socketPath, why)
         }
+        return fd
     }
 
     deinit { close(fd) }

@@ -183,6 +183,24 @@ struct KioskctlTests {
         #expect(env.status == 1, "\(env)")
         #expect(env.stderr.contains("cannot connect to \(socket)"))
     }
+
+    /// A connection that fails closes its socket once: a second close (it used to happen when
+    /// the client's `deinit` closed it again) can close a descriptor another thread of a kiosk
+    /// shell has opened meanwhile. Counted from outside, with strace.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: SyncPerCommitTests.strace), "needs strace"))
+    func aFailedConnectionClosesItsSocketOnce() throws {
+        let socket = "/nonexistent-\(UUID().uuidString.prefix(8))/k.sock"
+        let trace = FileManager.default.temporaryDirectory.appendingPathComponent("kioskctl-\(UUID().uuidString.prefix(8)).strace").path
+        defer { try? FileManager.default.removeItem(atPath: trace) }
+        let r = try KioskctlHall.run(URL(fileURLWithPath: SyncPerCommitTests.strace),
+            ["-f", "-qq", "-e", "trace=socket,connect,close", "-o", trace, KioskctlHall.kioskctl.path, "status", "--socket", socket])
+        #expect(r.status == 1, "\(r)")
+        let lines = try String(contentsOfFile: trace, encoding: .utf8).split(separator: "\n").map(String.init)
+        let opened = try #require(lines.firstIndex { $0.contains("socket(AF_UNIX") }, "\(lines)")
+        let fd = try #require(lines[opened].split(separator: "=").last.map { $0.trimmingCharacters(in: .whitespaces) })
+        let closes = lines[opened...].filter { $0.contains("close(\(fd))") }
+        #expect(closes.count == 1 && closes.allSatisfy { $0.hasSuffix("= 0") }, "\(closes)")
+    }
 }
 
 /// Runs the kioskctl binary (built beside kioskd, found by `DaemonHarness.binary`) against a
