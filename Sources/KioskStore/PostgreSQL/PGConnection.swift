@@ -2,15 +2,16 @@ import CLibPQ
 import Foundation
 
 /// One connection to the hall's PostgreSQL server (连接), through libpq. Synchronous, like the
-/// store's transaction bodies: one thread uses it at a time (the store hands it out), so it is
-/// not `Sendable` itself.
+/// store's transaction bodies. libpq allows one thread at a time on a connection: `PGPool` hands
+/// each to one transaction at a time (hence `@unchecked Sendable`: moved between threads, never
+/// shared).
 ///
 /// The URL is libpq's own (`postgresql://kioskd@db1,db2/hall?target_session_attrs=read-write`):
 /// several hosts are tried in order, and `target_session_attrs` picks the one that accepts writes,
 /// so after a failover a new connection finds the promoted standby by itself. Timeouts are set so
 /// that a server that went away is an error within seconds, never a hang: the connect timeout,
 /// TCP keepalives and `tcp_user_timeout` (values in the URL win).
-final class PGConnection {
+final class PGConnection: @unchecked Sendable {
     private let conn: OpaquePointer
 
     /// Connects; throws `.connection` with libpq's reason when no host could be used.
