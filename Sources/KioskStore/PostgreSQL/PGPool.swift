@@ -8,10 +8,9 @@ import Synchronization
 /// on a dispatch thread — libpq blocks, and the cooperative pool must not — and commits. Writes run
 /// SERIALIZABLE: when two daemons' transactions would not be equivalent to some order of the two,
 /// PostgreSQL fails one (40001), and it is run again from the start after a random pause that
-/// grows, up to `retries` times; the
-/// body must therefore only touch the database. A connection that breaks is dropped, and the pool
-/// is `fault` until a connection works again (`probe`, called every second by the daemon, or the
-/// next transaction): a vanished server is an error within the connect timeout, never a hang.
+/// grows, up to `retries` times; the body must therefore only touch the database. A connection
+/// that breaks is dropped, and the pool is `fault` until a connection works again (`probe`, or
+/// the next transaction): a vanished server is an error within the connect timeout, never a hang.
 final class PGPool: Sendable {
     let url: String
     let size: Int
