@@ -64,6 +64,15 @@ import Testing
         #expect(try daemon.client().call("daemon.status")["hall"]?["code"] == .string("500107-01"))
     }
 
+    @Test func daemonStatusNamesTheTerminal() throws {
+        let named = try DaemonHarness(daemonExtra: "terminal = \"T07\"")
+        try named.start()
+        defer { _ = named.stop() }
+        #expect(try named.client().call("daemon.status")["terminal"] == .string("T07"))
+        let shown = try KioskctlHall(daemon: named).ctl("status")
+        #expect(shown.stdout.contains("terminal") && shown.stdout.contains("T07"), "\(shown)")
+    }
+
     // Needs root (to switch users) and setpriv (util-linux, installed by scripts/setup).
     @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv"),
         "needs root and /usr/bin/setpriv (util-linux) to run kioskctl as another user"))

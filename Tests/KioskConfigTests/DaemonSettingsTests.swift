@@ -198,4 +198,18 @@ import KioskCore
         let refusal = Fixture.refusal("[daemon]\n\(line)\n\n" + Fixture.minimal)
         #expect(refusal?.description.contains(key) == true, "\(String(describing: refusal))")
     }
+
+    /// `[daemon] terminal` names this machine in the hall: the host name (without its domain)
+    /// unless given; a name that could not be a key is refused at its line.
+    @Test func theTerminalIsTheHostNameUnlessNamed() throws {
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? ""
+        #expect(try Fixture.parse(Fixture.minimal).daemon.terminal == (host.isEmpty || host == "localhost" ? "kioskd" : host))
+        #expect(try Fixture.parse("[daemon]\nterminal = \"T01\"\n" + Fixture.minimal).daemon.terminal == "T01")
+        for (bad, says) in [("", "must not be empty"), ("一号机", "1 to 64 letters, digits"), ("T 01", "1 to 64 letters, digits"),
+            (String(repeating: "x", count: 65), "1 to 64 letters, digits")] {
+            let error = Fixture.refusal("[daemon]\nterminal = \"\(bad)\"\n" + Fixture.minimal)
+            #expect(error?.line == 2 && error?.key == "daemon.terminal", "\(bad)")
+            #expect(error?.message.contains(says) == true, "\(String(describing: error))")
+        }
+    }
 }

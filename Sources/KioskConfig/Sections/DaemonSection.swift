@@ -1,13 +1,14 @@
 import Foundation
 import KioskCore
 
-/// `[daemon]`: socket, state directory, the hall's time zone and day boundary, log level, and
-/// how many events a slow subscriber may fall behind.
+/// `[daemon]`: socket, state directory, the hall's time zone and day boundary, log level, how
+/// many events a slow subscriber may fall behind, and this terminal's name in the hall.
 /// The whole table is optional; `DaemonSettings` holds the defaults.
 extension DaemonSettings {
     static let configKeys: Set<String> = [
         "socket", "socket_group", "state_dir", "timezone", "day_starts_at", "log_level", "subscriber_buffer",
         "card_token_seconds", "subscriber_buffer_bytes", "max_connections", "idle_line_seconds", "line_memory_mib",
+        "terminal",
     ]
 
     /// swift-log's level names, the only values `log_level` may take.
@@ -63,5 +64,12 @@ extension DaemonSettings {
         if let n = try table.int("max_connections", atLeast: 1) { maxConnections = n }
         if let seconds = try table.int("idle_line_seconds", atLeast: 1) { idleLineSeconds = seconds }
         if let mib = try table.int("line_memory_mib", atLeast: 1) { lineMemoryMiB = mib }
+        if let name = try table.string("terminal") {
+            // Shown in every daemon's device list and logs, and stored as a key: kept plain.
+            guard (1...64).contains(name.count), name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "-_.".contains($0)) }) else {
+                throw table.error("terminal", "must be 1 to 64 letters, digits, '-', '_' or '.', such as \"T01\", not \"\(name)\"")
+            }
+            terminal = name
+        }
     }
 }

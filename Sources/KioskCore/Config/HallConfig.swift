@@ -71,6 +71,15 @@ public struct DaemonSettings: Sendable, Equatable {
     public var lineMemoryMiB: Int = 64
     /// How long a card token from `idcard.read` stays valid (for the same connection).
     public var cardTokenSeconds: Int = 120
+    /// This machine's name in the hall (终端名, `T01`): which terminal's devices are which when
+    /// several daemons share one database. Default: the host name, up to its first dot.
+    public var terminal: String = DaemonSettings.hostTerminalName
+
+    /// The host name without its domain ("kiosk-03" of "kiosk-03.hall.local"), or "kioskd".
+    public static var hostTerminalName: String {
+        let host = ProcessInfo.processInfo.hostName.split(separator: ".").first.map(String.init) ?? ""
+        return host.isEmpty || host == "localhost" ? "kioskd" : host
+    }
 
     public init(
         socket: String = "/run/kioskd/kioskd.sock", socketGroup: String? = nil,

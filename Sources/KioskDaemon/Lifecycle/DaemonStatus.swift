@@ -9,6 +9,8 @@ enum DaemonStatus {
     struct View: Encodable {
         var version: String
         var hall: [String: String]
+        /// `[daemon] terminal`: this machine's name in the hall.
+        var terminal: String
         var pid: Int32
         var now: String
         var day: String
@@ -69,7 +71,8 @@ enum DaemonStatus {
             storage.error = storage.error ?? "\(error)"
         }
         let view = View(
-            version: Daemon.version, hall: ["code": config.hall.code, "name": config.hall.name], pid: getpid(),
+            version: Daemon.version, hall: ["code": config.hall.code, "name": config.hall.name], terminal: config.daemon.terminal,
+            pid: getpid(),
             now: ISO8601.string(now, timeZone: tz), day: day.rawValue, uptimeSeconds: Int(uptime.components.seconds),
             socket: socket, config: configPath, storage: storage, tickets: stored?.tickets, waiting: stored?.waiting,
             waitingForWindows: stored?.forWindows,

@@ -18,6 +18,7 @@ struct StatusCommand: KioskCommand {
             if let code = s.text("hall.code") { head += " — hall \(code)" }
             if let name = s.text("hall.name") { head += " \(name)" }
             var f = Fields()
+            f.add("terminal", s.text("terminal"))
             f.add("day", s.text("day").map { d in s.text("now").map { "\(d) (now \(Format.clock($0)))" } ?? d })
             if let up = s.int("uptimeSeconds") {
                 f.add("up", Format.duration(up) + (s.text("pid").map { " (pid \($0))" } ?? ""))
