@@ -124,8 +124,11 @@ import Testing
         bus.send([0x00, 0x13, 0x37] + [0x68, 0x02, 0x02, 0x68, 0x0B, 0x0C, 0x00, 0x16])
         // Start and finish A001 from the keypad, then the evaluator rates it 5.
         usleep(1_100_000)
-        bus.send(PtyRS485Bus.keyFrame(address: 11, function: 0x0E))
+        // With a wake-up preamble: acknowledged as sent, preamble and all.
+        let start = [0xFF, 0xFF] + PtyRS485Bus.keyFrame(address: 11, function: 0x0E)
+        bus.send(start)
         try wait("A001 serving") { try counter.call("queue.ticket", ["number": "A001"])["state"] == .string("serving") }
+        #expect(bus.keypadFrames.contains { $0.raw == start }, "the start key's ack carries its FF FF")
         bus.send(PtyRS485Bus.keyFrame(address: 11, function: 0x0F))
         try wait("A001 done") { try counter.call("queue.ticket", ["number": "A001"])["state"] == .string("done") }
         #expect(try counter.call("daemon.status")["waiting"]?["A"] == .int(1), "still only A001 was called")

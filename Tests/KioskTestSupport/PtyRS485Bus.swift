@@ -18,7 +18,7 @@ public final class PtyRS485Bus: Sendable {
         public var text: [UInt8]
     }
 
-    /// A host → keypad frame (68 … 16), as bytes and fields.
+    /// A host → keypad frame ([FF…] 68 … 16), as bytes (its preamble included) and fields.
     public struct KeypadFrame: Sendable, Equatable {
         public var raw: [UInt8]
         public var address: UInt8
@@ -145,6 +145,18 @@ public final class PtyRS485Bus: Sendable {
     /// Takes every complete host frame off the front of `buffer`.
     private func parse(_ buffer: inout [UInt8]) {
         while let first = buffer.first {
+            // FF before a 68 frame is its wake-up preamble, kept with it in `raw`.
+            if first == 0xFF {
+                let run = buffer.prefix { $0 == 0xFF }.count
+                guard run < buffer.count else { return }
+                if buffer[run] != 0x68 {
+                    buffer.removeFirst(run)
+                    state.withLock { $0.garbage += run }
+                    continue
+                }
+                guard buffer.count >= run + 2, buffer.count >= run + Int(buffer[run + 1]) + 6 else { return }
+            }
+            let wake = buffer.prefix { $0 == 0xFF }.count
             if first == 0xA5 {
                 guard let end = buffer.firstIndex(of: 0x5A) else { return }
                 let frame = Array(buffer[1..<end])
@@ -189,14 +201,15 @@ public final class PtyRS485Bus: Sendable {
                         _ = send(reply)
                     }
                 }
-            } else if first == 0x68 {
-                guard buffer.count >= 4 else { return }
-                let l = Int(buffer[1])
-                guard buffer.count >= l + 6 else { return }
-                let raw = Array(buffer[0..<(l + 6)])
-                buffer.removeFirst(l + 6)
+            } else if first == 0x68 || wake > 0 {
+                guard buffer.count >= wake + 4 else { return }
+                let l = Int(buffer[wake + 1])
+                guard buffer.count >= wake + l + 6 else { return }
+                let raw = Array(buffer[0..<(wake + l + 6)])
+                buffer.removeFirst(wake + l + 6)
+                let frame = Array(raw[wake...])
                 state.withLock {
-                    $0.keypadFrames.append(KeypadFrame(raw: raw, address: raw[4], function: raw[5], data: Array(raw[6..<(4 + l)])))
+                    $0.keypadFrames.append(KeypadFrame(raw: raw, address: frame[4], function: frame[5], data: Array(frame[6..<(4 + l)])))
                 }
             } else {
                 buffer.removeFirst()

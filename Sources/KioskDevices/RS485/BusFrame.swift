@@ -3,8 +3,8 @@
 public enum BusFrame: Sendable, Equatable, Hashable {
     /// A window display's status reply.
     case ledReply(LEDA5.Reply)
-    /// A keypad frame, with its exact bytes from the first `68` through `16` (no preamble):
-    /// what the host echoes back as the acknowledgement.
+    /// A keypad frame, with its exact bytes as received — its `FF` wake-up preamble (up to 4),
+    /// then `68` through `16`: what the host echoes back unchanged as the acknowledgement.
     case keypad(Keypad68.Frame, raw: [UInt8])
 
     /// The bytes the host must send back for this frame; nil for display replies, which are

@@ -34,6 +34,8 @@ public struct BusFrameScanner: Sendable {
     private var buffer: [UInt8] = []
     /// `FF` bytes already taken off `buffer` that will be the preamble of a `68` frame or garbage.
     private var preamble = 0
+    /// At most this many preamble bytes go back in an acknowledgement.
+    static let echoedPreamble = 4
 
     /// Everything rejected so far, by reason.
     public private(set) var rejections = Rejections()
@@ -181,10 +183,12 @@ public struct BusFrameScanner: Sendable {
                 "CS \(RS485Hex.byte(received)), expected \(RS485Hex.byte(expected)) in \(RS485Hex.bytes(raw))")
             return Step(consumed: total)
         }
+        // Acknowledged as received, wake-up preamble included (a long run of FF is not echoed whole).
+        let wake = Array(repeating: Keypad68.preambleByte, count: min(preamble, Self.echoedPreamble))
         preamble = 0
         let frame = Keypad68.Frame(
             address: payload[start + 4], function: payload[start + 5], data: Array(payload.dropFirst(2)))
-        return Step(consumed: total, frame: .keypad(frame, raw: Array(raw)))
+        return Step(consumed: total, frame: .keypad(frame, raw: wake + Array(raw)))
     }
 
     private mutating func rejectKeypadHeader(at start: Int, _ detail: String) -> Step {

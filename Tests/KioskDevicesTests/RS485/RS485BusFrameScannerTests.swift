@@ -37,17 +37,23 @@ import Testing
     static let oddFrame = BusFrame.keypad(
         Keypad68.Frame(address: 0x68, function: 0x5A, data: [0xA5, 0x68, 0x5A, 0x16, 0xFF]), raw: oddKeypad)
 
+    /// `frame` as found after `count` FF bytes of wake-up preamble: acknowledged with them.
+    static func woken(_ frame: BusFrame, _ count: Int) -> BusFrame {
+        guard case .keypad(let f, let raw) = frame else { return frame }
+        return .keypad(f, raw: Array(repeating: 0xFF, count: count) + raw)
+    }
+
     /// A mixed stream, piece by piece; each frame completes at the end of its piece.
     static let pieces: [(bytes: [UInt8], frame: BusFrame?)] = [
         ([0xFF, 0xFF, 0xFF], nil),  // preamble
-        (callNext7, callNextFrame),
+        (callNext7, woken(callNextFrame, 3)),
         (replyA55A, okFrameA55A),  // escape pairs A6 02, 5B 02
         (evaluation7, evaluationFrame),
         ([0xFF], nil),
-        (oddKeypad, oddFrame),
+        (oddKeypad, woken(oddFrame, 1)),
         (reply6868, okFrame6868),
         ([0xFF, 0xFF], nil),
-        (callNext7, callNextFrame),
+        (callNext7, woken(callNextFrame, 2)),
         (replyFault3, faultFrame3),
     ]
     static let stream = pieces.flatMap(\.bytes)
@@ -86,16 +92,17 @@ import Testing
         #expect(scanner.pendingBytes == 0)
     }
 
-    @Test func acknowledgementIsTheKeypadFrameWithoutPreamble() {
+    /// "Sent back unchanged": the frame as it came, its wake-up preamble included.
+    @Test func acknowledgementIsTheKeypadFrameAsReceived() {
         var scanner = BusFrameScanner()
-        let frames = scanner.feed([0xFF, 0xFF] + Self.evaluation7 + Self.replyOK3)
-        #expect(frames.map(\.acknowledgement) == [Self.evaluation7, nil])
+        let frames = scanner.feed([0xFF, 0xFF] + Self.evaluation7 + Self.replyOK3 + Self.callNext7)
+        #expect(frames.map(\.acknowledgement) == [[0xFF, 0xFF] + Self.evaluation7, nil, Self.callNext7])
         guard case .keypad(let frame, let raw) = frames.first else {
             Issue.record("no keypad frame")
             return
         }
-        #expect(raw == Self.evaluation7)
-        #expect(Keypad68.acknowledgement(of: frame) == raw)
+        #expect(raw == [0xFF, 0xFF] + Self.evaluation7)
+        #expect(Keypad68.acknowledgement(of: frame) == Self.evaluation7)
         #expect(Keypad68.Key(frame) == .evaluation(score: 5))
     }
 
@@ -329,7 +336,8 @@ import Testing
         var scanner = BusFrameScanner()
         #expect(scanner.feed(Array(repeating: 0xFF, count: 10_000)) == [])
         #expect(scanner.pendingBytes == 10_000)
-        #expect(scanner.feed(Self.callNext7) == [Self.callNextFrame])
+        // Acknowledged with four of them, not ten thousand.
+        #expect(scanner.feed(Self.callNext7) == [Self.woken(Self.callNextFrame, 4)])
         #expect(scanner.rejections.isEmpty)
     }
 }
