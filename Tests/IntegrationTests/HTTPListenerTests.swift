@@ -196,6 +196,12 @@ import Testing
         let ids = Self.messages(replayed).map(\.id)
         #expect(!ids.isEmpty && ids == ids.sorted() && Set(ids).count == ids.count, "\(replayed.suffix(3000))")
         #expect(Self.messages(replayed).map(\.event).contains("ticket.recalled"))
+        // Every call carries when it was made, in the hall's time — a recall too (its ticket's
+        // calledAt is the first call's), as the screen's /state gives it.
+        for call in Self.messages(replayed) where ["ticket.called", "ticket.recalled"].contains(call.event) {
+            let at = try #require(call.data.firstMatch(of: /"at":"([^"]+)"/)?.1, "\(call.data)")
+            #expect(at.hasSuffix("+08:00"), "\(at)")
+        }
         // Live: a call made now arrives after everything replayed.
         try d.client(role: "counter").call("queue.start", ["window": "2"])
         try d.client(role: "counter").call("queue.finish", ["window": "2"])

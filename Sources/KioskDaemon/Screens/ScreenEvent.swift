@@ -19,8 +19,10 @@ enum ScreenEvent {
         "recalls",
     ]
 
-    /// The screen's view of `event`, or nil when `screen` does not show it.
-    static func view(_ event: StoredEvent, for screen: ScreenConfig) -> JSONValue? {
+    /// The screen's view of `event`, or nil when `screen` does not show it. A call carries `at`,
+    /// when it was made (in `timeZone`, the hall's, as in `/state`): a recall does not change the
+    /// ticket's `calledAt`, so without it a live recall had no time on the screen.
+    static func view(_ event: StoredEvent, for screen: ScreenConfig, timeZone: TimeZone) -> JSONValue? {
         guard case .object(let data)? = try? JSONCoding.decoder.decode(JSONValue.self, from: Data(event.json.utf8)) else {
             return nil
         }
@@ -41,6 +43,7 @@ enum ScreenEvent {
                 guard screen.shows(category: category, window: window) else { return nil }
                 if let window { out["window"] = .string(window) }
                 if let name = data["windowName"] { out["windowName"] = name }
+                if callTopics.contains(t) { out["at"] = .string(ISO8601.string(event.at, timeZone: timeZone)) }
             }
             return .object(out)
         case let t where t.hasPrefix("window."):
@@ -77,13 +80,17 @@ final class ScreenMessages: Sendable {
     /// nil: the screen does not show the event.
     private let made = Mutex<[Key: String?]>([:])
     private let keep: Int64
+    private let timeZone: TimeZone
 
-    init(keep: Int64 = 1_024) { self.keep = keep }
+    init(timeZone: TimeZone, keep: Int64 = 1_024) {
+        self.timeZone = timeZone
+        self.keep = keep
+    }
 
     func message(_ event: StoredEvent, for screen: ScreenConfig, configVersion: Int) -> String? {
         let key = Key(seq: event.seq, screen: screen.id, configVersion: configVersion)
         if let known = made.withLock({ $0[key] }) { return known }
-        let message = ScreenEvent.view(event, for: screen).map { ScreenEvent.message(event, data: $0) }
+        let message = ScreenEvent.view(event, for: screen, timeZone: timeZone).map { ScreenEvent.message(event, data: $0) }
         made.withLock { made in
             made[key] = .some(message)
             // Streams move in step; a replay far behind makes its own messages again.

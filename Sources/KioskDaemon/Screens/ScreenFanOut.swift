@@ -18,6 +18,8 @@ import Synchronization
 final class ScreenFanOut: Sendable {
     let screen: ScreenConfig
     let configVersion: Int
+    /// The hall's, for the calls' `at`.
+    let timeZone: TimeZone
 
     /// A stream of this screen: where its own replay must end, and the pump's messages it takes.
     struct Membership: Sendable {
@@ -51,11 +53,12 @@ final class ScreenFanOut: Sendable {
     /// Starts the pump (and the heartbeat) on `executor`, the HTTP listener's loop. `onCutOff`
     /// runs for each stream cut off for falling behind.
     init(
-        screen: ScreenConfig, configVersion: Int, feed: EventFeed, executor: (any TaskExecutor)?,
+        screen: ScreenConfig, configVersion: Int, timeZone: TimeZone, feed: EventFeed, executor: (any TaskExecutor)?,
         heartbeat: Duration, logger: Logger, onCutOff: @escaping @Sendable () -> Void
     ) {
         self.screen = screen
         self.configVersion = configVersion
+        self.timeZone = timeZone
         self.feed = feed
         self.logger = logger
         self.onCutOff = onCutOff
@@ -111,7 +114,7 @@ final class ScreenFanOut: Sendable {
 
     /// Hands `event`'s message to every stream that has not had it, if the screen shows it.
     private func deliver(_ event: StoredEvent) {
-        let message = ScreenEvent.view(event, for: screen).map { ByteBuffer(string: ScreenEvent.message(event, data: $0)) }
+        let message = ScreenEvent.view(event, for: screen, timeZone: timeZone).map { ByteBuffer(string: ScreenEvent.message(event, data: $0)) }
         let targets = state.withLock { s -> [ScreenOutbox] in
             s.position = event.seq
             guard message != nil else { return [] }
@@ -187,7 +190,7 @@ final class ScreenHub: Sendable {
                 let feed = EventFeed.open(bus: bus, store: store, patterns: ScreenEvent.topics, since: head, head: head,
                     capacity: daemon.subscriberBuffer, byteCapacity: Swift.max(daemon.subscriberBufferBytes, 4 << 20))
                 let streams = self.streams
-                let made = ScreenFanOut(screen: screen, configVersion: configVersion, feed: feed, executor: executor,
+                let made = ScreenFanOut(screen: screen, configVersion: configVersion, timeZone: daemon.timeZone, feed: feed, executor: executor,
                     heartbeat: heartbeat, logger: logger, onCutOff: { streams.cutOff() })
                 all[key] = made
                 return made

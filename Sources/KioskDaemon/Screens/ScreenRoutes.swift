@@ -18,7 +18,7 @@ struct ScreenRoutes: Sendable {
     let assets: ScreenAssets
     let streams: ScreenStreams
     /// Messages made once per event and screen, for the streams' replays.
-    let messages = ScreenMessages()
+    let messages: ScreenMessages
     /// The `[voice]` device, which renders the announcements screens with `voice = true` play.
     let voice: VoiceDevice?
     let logger: Logger
@@ -37,6 +37,7 @@ struct ScreenRoutes: Sendable {
         self.voice = voice
         self.executor = executor
         self.logger = logger
+        messages = ScreenMessages(timeZone: hall.config.daemon.timeZone)
         hub = ScreenHub(bus: bus, store: store, executor: executor, heartbeat: heartbeat, streams: streams, logger: logger)
     }
 
@@ -74,7 +75,7 @@ struct ScreenRoutes: Sendable {
             }
             // The call event itself: a seq that is not a call of this screen has no announcement.
             guard let event = try await store.read({ try $0.events(after: seq - 1, limit: 1) }).first, event.seq == seq,
-                ScreenEvent.view(event, for: screen) != nil, let request = HallVoice.request(for: event, config: hall.config)
+                ScreenEvent.view(event, for: screen, timeZone: hall.config.daemon.timeZone) != nil, let request = HallVoice.request(for: event, config: hall.config)
             else { throw HTTPError(.notFound, message: "event \(seq) is not a call shown on screen \(screen.id)") }
             let wav: [UInt8]
             do {

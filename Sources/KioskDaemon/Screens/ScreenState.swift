@@ -21,7 +21,7 @@ enum ScreenState {
             while calls.count < screen.calls {
                 let batch = try r.events(upTo: upTo, since: dayStart, topics: ScreenEvent.callTopics, limit: 200)
                 for e in batch where calls.count < screen.calls {
-                    guard let view = ScreenEvent.view(e, for: screen)?.objectValue, let ticket = view["ticket"]?.objectValue,
+                    guard let view = ScreenEvent.view(e, for: screen, timeZone: zone)?.objectValue, let ticket = view["ticket"]?.objectValue,
                         let window = view["window"]?.stringValue
                     else { continue }
                     calls.append(.object([
