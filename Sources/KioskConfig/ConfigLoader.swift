@@ -57,6 +57,12 @@ public enum ConfigLoader {
         let http = try root.table("http").map { table throws(ConfigError) in try HTTPSettings(reading: table) }
         let screens = try ScreenConfig.readAll(from: root, categories: categories, windows: windows)
         let voice = try VoiceSettings.read(from: root)
+        // The [voice] table's device is listed, tested and watched as "voice": an entry of that
+        // id would hide it.
+        if voice != nil, let index = devices.firstIndex(where: { $0.id == VoiceSettings.deviceID }),
+            let table = try root.tables("devices")?[index] {
+            throw table.error("id", "\"\(VoiceSettings.deviceID)\" is the id of the [voice] table's device; give this entry another id")
+        }
 
         var config = HallConfig(
             daemon: daemon ?? DaemonSettings(), hall: hall, storage: storage ?? StorageSettings(),

@@ -136,4 +136,15 @@ import KioskCore
         #expect(error?.key == "windows[0].voice_name")
         #expect(error?.message == "must not be empty")
     }
+
+    /// The [voice] device is "voice" in the device list: a [[devices]] entry may not take that id
+    /// while there is a [voice] table (it would hide the voice from device.list and device.test).
+    @Test func aDeviceEntryMayNotTakeTheVoicesID() throws {
+        let entry = "[[devices]]\nid = \"voice\"\nkind = \"receipt-printer\"\ntransport = \"simulated\"\n"
+        let error = Fixture.refusal(Fixture.minimal + entry + "[voice]\nengine = \"espeak-ng\"\n")
+        #expect(error?.key == "devices[0].id", "\(String(describing: error))")
+        #expect(error?.message.contains("[voice] table's device") == true, "\(String(describing: error))")
+        // Without a [voice] table the id is free.
+        #expect(try Fixture.parse(Fixture.minimal + entry).devices.map(\.id) == ["voice"])
+    }
 }

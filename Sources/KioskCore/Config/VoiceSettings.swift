@@ -6,6 +6,9 @@ import Foundation
 /// announcements are still made (a screen with `voice = true` plays them) but nothing is played
 /// on this machine's speakers.
 public struct VoiceSettings: Sendable, Equatable {
+    /// The id the `[voice]` device has among the devices (`device.list`, `device.test voice`).
+    public static let deviceID = "voice"
+
     /// How the words become sound.
     public enum Engine: String, Sendable, Equatable, CaseIterable {
         /// libespeak-ng's Mandarin voice, synthesized on the spot: works with nothing recorded.

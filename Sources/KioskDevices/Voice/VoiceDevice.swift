@@ -73,7 +73,7 @@ public final class VoiceDevice: Device {
     /// The device `[voice]` describes, with the engine it names. Checks itself at once (on its
     /// queue): `health` is `fault` soon after if clips are missing or the PCM cannot be opened.
     public convenience init(
-        id: String = "voice", settings: VoiceSettings, options: Options = Options(), clock: any HallClock = SystemClock()
+        id: String = VoiceSettings.deviceID, settings: VoiceSettings, options: Options = Options(), clock: any HallClock = SystemClock()
     ) {
         self.init(id: id, settings: settings, engine: makeVoiceEngine(settings), options: options, clock: clock)
     }
