@@ -229,3 +229,25 @@ struct PGError: Error, CustomStringConvertible {
 
     var description: String { sqlState.map { "\(message) (SQLSTATE \($0))" } ?? message }
 }
+
+/// One row of a `PGResult`, read by column name through the shared decoders (`StoreRow`).
+struct PGRow: StoreRow {
+    let result: PGResult
+    let index: Int
+
+    subscript<V: StoreColumnValue>(_ column: String) -> V? {
+        guard let c = result.column(column), let text = result.string(index, c) else { return nil }
+        return V(storeText: text)
+    }
+
+    subscript<V: StoreColumnValue>(_ column: String) -> V {
+        guard let value: V = self[column] else {
+            preconditionFailure("column \(column) of a PostgreSQL row is NULL or not a \(V.self)")
+        }
+        return value
+    }
+}
+
+extension PGResult {
+    var rows: [PGRow] { (0..<rowCount).map { PGRow(result: self, index: $0) } }
+}

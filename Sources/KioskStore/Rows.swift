@@ -4,7 +4,7 @@ import KioskCore
 
 /// Ticket ⇄ row of `tickets`. Times are seconds since 1970 (REAL): exact and cheap to compare.
 enum TicketRow {
-    static func decode(_ row: Row) -> Ticket {
+    static func decode(_ row: some StoreRow) -> Ticket {
         func date(_ c: String) -> Date? { (row[c] as Double?).map(Date.init(timeIntervalSince1970:)) }
         return Ticket(
             id: row["id"], day: HallDay(row["day"]), category: row["category"], sequence: row["sequence"],
@@ -37,7 +37,7 @@ enum TicketRow {
 }
 
 enum EvaluationRow {
-    static func decode(_ row: Row) -> Evaluation {
+    static func decode(_ row: some StoreRow) -> Evaluation {
         Evaluation(
             ticketId: row["ticket_id"], day: HallDay(row["day"]), number: row["number"], category: row["category"],
             window: row["window"], staff: row["staff"],
@@ -57,7 +57,7 @@ extension Certificate {
 }
 
 enum CertificateRow {
-    static func decode(_ row: Row) -> Certificate? {
+    static func decode(_ row: some StoreRow) -> Certificate? {
         guard let serial = CertificateSerial(row["serial"] as String) else { return nil }
         let fields = (row["fields"] as String).data(using: .utf8)
             .flatMap { try? JSONDecoder().decode([String: String].self, from: $0) } ?? [:]
@@ -104,7 +104,7 @@ enum CertificateRow {
 }
 
 enum PrintAttemptRow {
-    static func decode(_ row: Row) -> PrintAttempt {
+    static func decode(_ row: some StoreRow) -> PrintAttempt {
         var a = PrintAttempt(
             id: row["id"], serial: row["serial"], number: row["number"], printer: row["printer"], job: row["job"],
             state: PrintAttempt.State(rawValue: row["state"]) ?? .failed, reason: row["reason"],
@@ -116,7 +116,7 @@ enum PrintAttemptRow {
 }
 
 enum AuditRow {
-    static func decode(_ row: Row) -> AuditRecord {
+    static func decode(_ row: some StoreRow) -> AuditRecord {
         AuditRecord(
             seq: row["seq"], atMilliseconds: row["at_ms"], action: row["action"], subject: row["subject"],
             actor: row["actor"], details: row["details"], prevHash: row["prev_hash"], hash: row["hash"])
