@@ -30,6 +30,27 @@ func ticket(_ n: Int, category: String = "A", orderKey: Int64 = 0) -> Ticket {
         issuedAt: Date(timeIntervalSince1970: 1_790_000_000 + Double(n)), orderKey: orderKey)
 }
 
+/// A ticket with every optional field set, each to a value that would show a lost or mixed-up column.
+func ticketWithEveryField() -> Ticket {
+    var t = ticket(7)
+    t.state = .serving
+    t.priority = .appointment
+    t.front = true
+    t.assignedWindow = "2"
+    t.window = "2"
+    t.staff = "王芳"
+    t.calledAt = Date(timeIntervalSince1970: 1_790_000_100.25)
+    t.firstCalledAt = Date(timeIntervalSince1970: 1_790_000_050)
+    t.startedAt = Date(timeIntervalSince1970: 1_790_000_200)
+    t.recalls = 2
+    t.requeues = 1
+    t.transfers = 1
+    t.personKey = "abc"
+    t.personMasked = "1101**********002X"
+    t.appointmentCode = "YY-1"
+    return t
+}
+
 @Suite struct StoreConformanceTests {
     @Test(arguments: Backends.all) func sequencesCountPerCategoryAndDay(_ backend: Backends.Factory) async throws {
         let (store, _, cleanup) = try backend.make()
@@ -145,22 +166,7 @@ func ticket(_ n: Int, category: String = "A", orderKey: Int64 = 0) -> Ticket {
     @Test(arguments: Backends.all) func aTicketRoundTripsEveryField(_ backend: Backends.Factory) async throws {
         let (store, _, cleanup) = try backend.make()
         defer { cleanup() }
-        var t = ticket(7)
-        t.state = .serving
-        t.priority = .appointment
-        t.front = true
-        t.assignedWindow = "2"
-        t.window = "2"
-        t.staff = "王芳"
-        t.calledAt = Date(timeIntervalSince1970: 1_790_000_100.25)
-        t.firstCalledAt = Date(timeIntervalSince1970: 1_790_000_050)
-        t.startedAt = Date(timeIntervalSince1970: 1_790_000_200)
-        t.recalls = 2
-        t.requeues = 1
-        t.transfers = 1
-        t.personKey = "abc"
-        t.personMasked = "1101**********002X"
-        t.appointmentCode = "YY-1"
+        let t = ticketWithEveryField()
         let original = t
         let saved = try await store.write { w in try w.insert(original) }
         var expected = t

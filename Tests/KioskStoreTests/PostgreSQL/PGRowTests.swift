@@ -19,20 +19,9 @@ import Testing
     @Test func aTicketAndACertificateRoundTripThroughTheSharedDecoders() throws {
         let c = try PGConnection(url: try PrivatePostgres.shared().createDatabase())
         try PGSchema.migrator.migrate(c)
-        var t = ticket(7, orderKey: 42)
+        var t = ticketWithEveryField()
         t.id = 9
-        t.state = .called
-        t.priority = .green
-        t.front = true
-        t.window = "3"
-        t.assignedWindow = "3"
-        t.staff = "王芳"
-        t.calledAt = Date(timeIntervalSince1970: 1_790_000_123.456789)
-        t.firstCalledAt = t.calledAt
-        t.recalls = 2
-        t.personKey = "k:abc"
-        t.personMasked = "5001**********123X"
-        t.appointmentCode = "YY0001"
+        t.calledAt = Date(timeIntervalSince1970: 1_790_000_123.456789)  // a fraction a float would mangle
         try Self.insert(c, into: "tickets", TicketRow.columns(t))
         let rows = try c.execute("SELECT * FROM tickets").rows
         #expect(rows.count == 1)
