@@ -1,0 +1,69 @@
+import Foundation
+import Synchronization
+
+/// Wakes one daemon when any daemon of the hall commits events (事件唤醒): a connection of its own,
+/// on a thread of its own, `LISTEN`s on `kioskd_events`, whose payload is the newest seq the
+/// committing transaction appended. The log stays the truth — a wake-up only says "read the log
+/// after what you have" — so a lost notification costs latency, never an event: after any gap
+/// (the connection broke, the server restarted) the listener reports `nil`, "read the log now",
+/// as soon as it listens again.
+final class PGEventListener: Sendable {
+    static let channel = "kioskd_events"
+
+    /// What the listener has to say: the newest committed seq it was told of, or nil (resync).
+    typealias Wake = @Sendable (Int64?) -> Void
+
+    private let url: String
+    private let wake: Wake
+    private let stopped = Atomic<Bool>(false)
+    private let finished = DispatchSemaphore(value: 0)
+    private let listening = Atomic<Bool>(false)
+
+    init(url: String, wake: @escaping Wake) {
+        self.url = url
+        self.wake = wake
+    }
+
+    /// Whether it is listening now (false while it reconnects).
+    var isListening: Bool { listening.load(ordering: .acquiring) }
+
+    func start() {
+        let thread = Thread { [self] in run() }
+        thread.name = "pg-listen"
+        thread.start()
+    }
+
+    /// Stops within half a second.
+    func stop() {
+        guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        finished.wait()
+    }
+
+    /// Inside a transaction that appended events up to `seq`: every listener hears of it when
+    /// the transaction commits, and none if it rolls back.
+    static func notify(_ c: PGConnection, seq: Int64) throws(PGError) {
+        try c.execute("SELECT pg_notify($1, $2)", [channel, String(seq)])
+    }
+
+    private func run() {
+        defer { finished.signal() }
+        while !stopped.load(ordering: .acquiring) {
+            do {
+                let c = try PGConnection(url: url)
+                try c.execute("LISTEN \(Self.channel)")
+                listening.store(true, ordering: .releasing)
+                // Anything committed while we were not listening is in the log: read it.
+                wake(nil)
+                while !stopped.load(ordering: .acquiring) {
+                    let heard = try c.notifications(waitingUpTo: .milliseconds(500))
+                    if let newest = heard.compactMap({ Int64($0.payload) }).max() { wake(newest) }
+                }
+            } catch {
+                listening.store(false, ordering: .releasing)
+                // The server is away: try again each second (the pool reports the fault).
+                for _ in 0..<10 where !stopped.load(ordering: .acquiring) { usleep(100_000) }
+            }
+        }
+        listening.store(false, ordering: .releasing)
+    }
+}
