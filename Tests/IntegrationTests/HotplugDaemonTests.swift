@@ -72,28 +72,35 @@ import Testing
     static func plugInOutIn(
         _ daemon: DaemonHarness, _ fixture: String, link: String? = nil, entries: Int = 1, onLine: (String) -> Void = { _ in }
     ) throws -> ScriptRun {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/umockdev-wrapper")
-        p.arguments = ["/usr/bin/python3", Self.repo.appendingPathComponent("Devices/umockdev/daemon_hotplug.py").path,
-            DaemonHarness.binary("kioskd"), daemon.configPath, daemon.socket,
-            Self.repo.appendingPathComponent("Devices/umockdev/\(fixture)").path, "--entries", "\(entries)",
-            "--log", daemon.stderrPath] + (link.map { ["--link", $0] } ?? [])
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        var text = "", pending = Data()
-        while case let data = out.fileHandleForReading.availableData, !data.isEmpty {
-            pending += data
-            while let newline = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = String(decoding: pending[..<newline], as: UTF8.self)
-                pending = pending[(newline + 1)...]
+        // Output through a file read as it grows (ChildProcess: Foundation's Process can miss a
+        // child's exit under a full parallel run).
+        let out = daemon.dir.appendingPathComponent("hotplug.out").path
+        let p = try ChildProcess(executable: "/usr/bin/umockdev-wrapper",
+            arguments: ["/usr/bin/python3", Self.repo.appendingPathComponent("Devices/umockdev/daemon_hotplug.py").path,
+                DaemonHarness.binary("kioskd"), daemon.configPath, daemon.socket,
+                Self.repo.appendingPathComponent("Devices/umockdev/\(fixture)").path, "--entries", "\(entries)",
+                "--log", daemon.stderrPath] + (link.map { ["--link", $0] } ?? []),
+            stdout: out, stderr: out)
+        var text = "", seen = 0
+        func take() {
+            let all = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+            let lines = all.split(separator: "\n", omittingEmptySubsequences: false)
+            // Whole lines only (the last one may still be written).
+            for line in lines.dropLast().dropFirst(seen) {
                 text += line + "\n"
-                onLine(line)
+                onLine(String(line))
             }
+            seen = max(seen, lines.count - 1)
         }
-        text += String(decoding: pending, as: UTF8.self)
+        let deadline = Date().addingTimeInterval(120)
+        while p.isRunning, Date() < deadline {
+            take()
+            usleep(20_000)
+        }
+        if p.isRunning { kill(p.processIdentifier, SIGKILL) }
         p.waitUntilExit()
+        take()
+        text += ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").split(separator: "\n", omittingEmptySubsequences: false).last.map(String.init) ?? ""
         var run = ScriptRun(status: p.terminationStatus, text: text, events: [], states: [])
         for line in text.split(separator: "\n") {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }

@@ -140,23 +140,22 @@ public final class PrivateCUPS: Sendable {
     }
 
     /// Runs a program to its end; output goes through a file, not a pipe, so a background child
-    /// that inherited it could never keep us waiting.
+    /// that inherited it could never keep us waiting. `ChildProcess`, not Foundation's `Process`:
+    /// under a full parallel run `Process.waitUntilExit` once waited forever on this script's
+    /// zombie (the CI run hung in `PrivateCUPS.init`).
     public static func exec(_ program: String, _ args: [String], extraEnv: [String: String]) -> (Int32, String) {
-        let out = FileManager.default.temporaryDirectory.appendingPathComponent("kcups-out-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: out) }
-        guard let handle = try? FileHandle(forWritingTo: out) else { return (-1, "cannot create \(out.path)") }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: program.hasPrefix("/") ? program : "/usr/bin/env")
-        p.arguments = program.hasPrefix("/") ? args : [program] + args
-        p.environment = ProcessInfo.processInfo.environment.merging(extraEnv) { $1 }
-        p.standardOutput = handle
-        p.standardError = handle
-        p.standardInput = FileHandle.nullDevice
-        do { try p.run() } catch { return (-1, "\(program): \(error)") }
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("kcups-out-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let p: ChildProcess
+        do {
+            p = try ChildProcess(executable: program.hasPrefix("/") ? program : "/usr/bin/env",
+                arguments: program.hasPrefix("/") ? args : [program] + args,
+                environment: ProcessInfo.processInfo.environment.merging(extraEnv) { $1 }, stdout: out, stderr: out)
+        } catch {
+            return (-1, "\(program): \(error)")
+        }
         p.waitUntilExit()
-        try? handle.close()
-        let text = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
+        let text = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
         return (p.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
