@@ -1,21 +1,14 @@
 import Foundation
 import KioskClient
 import KioskProtocol
+import KioskTestSupport
 import Testing
 
 /// `kioskctl doctor` against a real daemon: a verdict per line, exit 1 on any failure.
 @Suite(.serialized) struct DoctorTests {
     func doctor(_ daemon: DaemonHarness, config: String? = nil) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: DaemonHarness.binary("kioskctl"))
-        p.arguments = ["doctor", "--config", config ?? daemon.configPath]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try ToolRun.run(DaemonHarness.binary("kioskctl"), ["doctor", "--config", config ?? daemon.configPath])
+        return (r.status, r.stdout + r.stderr)
     }
 
     @Test func aHealthyTerminalPassesEveryCheck() throws {

@@ -117,14 +117,8 @@ struct KioskctlTests {
     func watch() throws {
         try KioskctlHall.with { hall in
             let out = hall.daemon.dir.appendingPathComponent("watch.out")
-            _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-            let handle = try FileHandle(forWritingTo: out)
-            let p = Process()
-            p.executableURL = KioskctlHall.kioskctl
-            p.arguments = ["watch", "ticket.*", "--since", "0", "--socket", hall.daemon.socket]
-            p.standardOutput = handle
-            p.standardError = FileHandle.nullDevice
-            try p.run()
+            let p = try ChildProcess(executable: KioskctlHall.kioskctl.path,
+                arguments: ["watch", "ticket.*", "--since", "0", "--socket", hall.daemon.socket], stdout: out.path)
             defer { if p.isRunning { p.terminate() } }
 
             #expect(try hall.ctl("take", "A").status == 0)
@@ -140,7 +134,6 @@ struct KioskctlTests {
             }
             kill(p.processIdentifier, SIGINT)
             p.waitUntilExit()
-            try? handle.close()
             #expect(p.terminationStatus == 0)
             let lines = text.split(separator: "\n")
             #expect(lines.count == 2, "\(text)")  // issued, called: window.* is filtered out

@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 import Testing
 
 /// The systemd units in `systemd/`: they must load cleanly, keep the sandbox strong
@@ -145,21 +146,13 @@ import Testing
     // MARK: helpers
 
     static func runCheckScript() throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
         var arguments = [repo.appendingPathComponent("scripts/check-systemd").path]
         // The real binary if it was built beside the tests (verify then also checks that
         // ExecStart= points at an executable); the script falls back to /bin/true.
         if let built = builtKioskd() { arguments.append(built) }
-        process.arguments = arguments
-        process.currentDirectoryURL = repo
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        // From the repository, as the script expects (ToolRun starts children in our own folder).
+        let r = try ToolRun.run("/bin/bash", ["-c", "cd \"$0\" && exec /bin/bash \"$@\"", repo.path] + arguments, timeout: 120)
+        return (r.status, r.stdout + r.stderr)
     }
 
     static func builtKioskd() -> String? {
