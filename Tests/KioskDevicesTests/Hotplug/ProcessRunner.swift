@@ -1,4 +1,5 @@
 import Foundation
+import KioskTestSupport
 
 extension HotplugTests {
     /// Runs a child process to completion and parses its JSON-lines output, with a watchdog so a
@@ -22,36 +23,11 @@ extension HotplugTests {
     }
 
     enum ProcessRunner {
+        /// Through `ToolRun` (files, `waitpid`): Foundation's `Process` can miss a child's exit
+        /// under a parallel run, and a hung test holds up the whole suite.
         static func run(_ executable: String, _ arguments: [String], timeout: Double = 30) throws -> ProcessResult {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            let out = Pipe()
-            let err = Pipe()
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-            let pid = process.processIdentifier
-            let watchdog = DispatchWorkItem { kill(pid, SIGKILL) }
-            DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
-            // Read both pipes concurrently so a chatty stderr never blocks the child.
-            let errData = LockedData()
-            let group = DispatchGroup()
-            DispatchQueue.global().async(group: group) { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-            let outData = out.fileHandleForReading.readDataToEndOfFile()
-            group.wait()
-            process.waitUntilExit()
-            watchdog.cancel()
-            return ProcessResult(
-                status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                stderr: String(decoding: errData.get(), as: UTF8.self))
+            let r = try ToolRun.run(executable, arguments, timeout: timeout)
+            return ProcessResult(status: r.status, stdout: r.stdout, stderr: r.stderr)
         }
-    }
-
-    final class LockedData: @unchecked Sendable {
-        private let lock = NSLock()
-        private var data = Data()
-        func set(_ d: Data) { lock.withLock { data = d } }
-        func get() -> Data { lock.withLock { data } }
     }
 }

@@ -53,20 +53,11 @@ import Testing
         let scr = dir.appendingPathComponent("reader.script")
         try Self.description.write(to: dev, atomically: true, encoding: .utf8)
         try Data(script).write(to: scr)
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.umockdevRun!)
-        p.arguments = [
+        let r = try ToolRun.run(Self.umockdevRun!, [
             "-d", dev.path, "-s", "/dev/ttyUSB0=\(scr.path)", "--",
             CommandLine.arguments[0], "--testing-library", "swift-testing", "--filter", name,
-        ]
-        p.environment = ProcessInfo.processInfo.environment.merging([Self.childVariable: "1"]) { _, new in new }
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        ], environment: [Self.childVariable: "1"], timeout: 120)
+        return (r.status, r.stdout + r.stderr)
     }
 
     // MARK: Parents (run normally)
