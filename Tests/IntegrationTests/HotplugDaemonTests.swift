@@ -8,12 +8,9 @@ import Testing
 @Suite(.serialized) struct HotplugDaemonTests {
     static var repo: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
 
+    static let wrapper = "/usr/bin/umockdev-wrapper"
+
     @Test func aUSBPrinterUnpluggedAndPluggedBackIsAnnouncedAndReopened() throws {
-        let wrapper = "/usr/bin/umockdev-wrapper"
-        guard FileManager.default.isExecutableFile(atPath: wrapper) else {
-            Issue.record("umockdev is not installed: run scripts/setup")
-            return
-        }
         let daemon = try DaemonHarness(extraConfig: """
 
             [[devices]]
@@ -71,7 +68,10 @@ import Testing
         // ChildProcess, output through a file: Foundation's Process can miss a child's exit
         // under a full parallel run.
         let out = daemon.dir.appendingPathComponent("hotplug.out").path
-        let p = try ChildProcess(executable: "/usr/bin/umockdev-wrapper",
+        guard FileManager.default.isExecutableFile(atPath: wrapper) else {
+            throw HarnessError("umockdev is not installed: run scripts/setup")
+        }
+        let p = try ChildProcess(executable: wrapper,
             arguments: ["/usr/bin/python3", Self.repo.appendingPathComponent("Devices/umockdev/daemon_hotplug.py").path,
                 DaemonHarness.binary("kioskd"), daemon.configPath, daemon.socket,
                 Self.repo.appendingPathComponent("Devices/umockdev/\(fixture)").path, "--entries", "\(entries)",

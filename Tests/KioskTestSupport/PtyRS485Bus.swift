@@ -146,17 +146,15 @@ public final class PtyRS485Bus: Sendable {
     private func parse(_ buffer: inout [UInt8]) {
         while let first = buffer.first {
             // FF before a 68 frame is its wake-up preamble, kept with it in `raw`.
-            if first == 0xFF {
-                let run = buffer.prefix { $0 == 0xFF }.count
-                guard run < buffer.count else { return }
-                if buffer[run] != 0x68 {
-                    buffer.removeFirst(run)
-                    state.withLock { $0.garbage += run }
+            let wake = buffer.prefix { $0 == 0xFF }.count
+            if wake > 0 {
+                guard wake < buffer.count else { return }
+                if buffer[wake] != 0x68 {
+                    buffer.removeFirst(wake)
+                    state.withLock { $0.garbage += wake }
                     continue
                 }
-                guard buffer.count >= run + 2, buffer.count >= run + Int(buffer[run + 1]) + 6 else { return }
             }
-            let wake = buffer.prefix { $0 == 0xFF }.count
             if first == 0xA5 {
                 guard let end = buffer.firstIndex(of: 0x5A) else { return }
                 let frame = Array(buffer[1..<end])

@@ -79,7 +79,9 @@ final class WindowStrips: Service, Sendable {
                     if e.topic == EventTopic.deviceStatus {
                         // A display that comes back (its bus reopened, the adapter plugged in
                         // again) is set at once, not at the next periodic look.
-                        if let id = data.device, ["ok", "degraded"].contains(data.state), let w = windowOf[id] { sinks[w]?.yield(.recheck) }
+                        if let id = data.device, let w = windowOf[id], data.state.flatMap(DeviceHealth.State.init(rawValue:))?.isUsable == true {
+                            sinks[w]?.yield(.recheck)
+                        }
                         continue
                     }
                     let windows = [data.window, data.from?.window, data.to?.window].compactMap { $0 }

@@ -34,8 +34,7 @@ public final class BusWindowKeys: WindowKeys {
         self.address = address
         self.profile = profile
         self.bus = bus
-        box = DeviceStateBox(State(), health: DeviceHealth(state: .absent, reason: "not opened yet", since: clock.now()), clock: clock)
-        bus.follow(into: box, assess: Self.assess)
+        box = bus.deviceBox(State(), clock: clock, assess: Self.assess)
         let profile = self.profile, kind = self.kind
         bus.listen(address: address) { [box] frame in
             guard let action = profile.functions[frame.function] else {

@@ -20,6 +20,14 @@ public final class LEDWindowDisplay: WindowDisplay {
         /// Why the last command failed; nil after a success.
         var failure: String?
         var showing: WindowDisplayContent?
+
+        /// A strip whose bus went away may have lost its text (power, reset): shown again on
+        /// return, and whether it answered before says nothing about it then.
+        mutating func busChanged() {
+            guard bus != .open else { return }
+            showing = nil
+            failure = nil
+        }
     }
 
     private let box: DeviceStateBox<State>
@@ -30,17 +38,7 @@ public final class LEDWindowDisplay: WindowDisplay {
         self.address = address
         self.profile = profile
         self.bus = bus
-        box = DeviceStateBox(State(), health: DeviceHealth(state: .absent, reason: "not opened yet", since: clock.now()), clock: clock)
-        bus.follow(into: box, assess: Self.assess)
-        // A strip whose bus went away may have lost its text (power, reset): shown again on
-        // return, and whether it answered before says nothing about it then.
-        bus.observe { [box] state in
-            guard state != .open else { return }
-            box.mutate(assess: Self.assess) { s, _ in
-                s.showing = nil
-                s.failure = nil
-            }
-        }
+        box = bus.deviceBox(State(), clock: clock, assess: Self.assess)
     }
 
     public var health: DeviceHealth { box.health }

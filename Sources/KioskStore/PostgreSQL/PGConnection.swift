@@ -25,8 +25,8 @@ final class PGConnection: @unchecked Sendable {
             ("client_encoding", "UTF8"),
             ("dbname", url),
         ]
-        let made: OpaquePointer? = Self.withCStrings(settings.map(\.0)) { keys in
-            Self.withCStrings(settings.map(\.1)) { values in PQconnectdbParams(keys, values, 1) }
+        let made: OpaquePointer? = settings.map { Optional($0.0) }.withCStringArray { keys in
+            settings.map { Optional($0.1) }.withCStringArray { values in PQconnectdbParams(keys, values, 1) }
         }
         guard let made else { throw PGError(.connection, "out of memory opening a connection") }
         guard PQstatus(made) == CONNECTION_OK else {
@@ -53,13 +53,19 @@ final class PGConnection: @unchecked Sendable {
     /// in text format; nil is SQL NULL.
     @discardableResult
     func execute(_ sql: String, _ parameters: [String?] = []) throws(PGError) -> PGResult {
-        let raw: OpaquePointer? = parameters.withCStringArray { values in
+        try checked(parameters.withCStringArray { values in
             PQexecParams(conn, sql, Int32(parameters.count), nil, values, nil, nil, 0)
-        }
-        guard let raw else {
-            broken = true
-            throw PGError(.connection, Self.message(PQerrorMessage(conn)))
-        }
+        })
+    }
+
+    /// Runs several `;`-separated statements without parameters (a migration's script).
+    func run(script: String) throws(PGError) {
+        _ = try checked(PQexec(conn, script))
+    }
+
+    /// The result of a statement, or its error; a connection error marks the connection broken.
+    private func checked(_ raw: OpaquePointer?) throws(PGError) -> PGResult {
+        guard let raw else { throw lost(Self.message(PQerrorMessage(conn))) }
         let result = PGResult(raw)
         switch PQresultStatus(raw) {
         case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
@@ -71,21 +77,10 @@ final class PGConnection: @unchecked Sendable {
         }
     }
 
-    /// Runs several `;`-separated statements without parameters (a migration's script).
-    func run(script: String) throws(PGError) {
-        guard let raw = PQexec(conn, script) else {
-            broken = true
-            throw PGError(.connection, Self.message(PQerrorMessage(conn)))
-        }
-        defer { PQclear(raw) }
-        switch PQresultStatus(raw) {
-        case PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY:
-            return
-        default:
-            let error = PGError(result: raw, connectionBroken: PQstatus(conn) != CONNECTION_OK, fallback: Self.message(PQerrorMessage(conn)))
-            if error.kind == .connection { broken = true }
-            throw error
-        }
+    /// The connection is gone: marked so, and the error to throw.
+    private func lost(_ message: String) -> PGError {
+        broken = true
+        return PGError(.connection, message)
     }
 
     // MARK: LISTEN / NOTIFY
@@ -112,8 +107,7 @@ final class PGConnection: @unchecked Sendable {
             let r = poll(&p, 1, ms)
             if r < 0, errno != EINTR { break }
             if r > 0, p.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0, p.revents & Int16(POLLIN) == 0 {
-                broken = true
-                throw PGError(.connection, "the server closed the connection")
+                throw lost("the server closed the connection")
             }
             found = try takeNotifications()
         }
@@ -121,10 +115,7 @@ final class PGConnection: @unchecked Sendable {
     }
 
     private func takeNotifications() throws(PGError) -> [Notification] {
-        guard PQconsumeInput(conn) == 1 else {
-            broken = true
-            throw PGError(.connection, Self.message(PQerrorMessage(conn)))
-        }
+        guard PQconsumeInput(conn) == 1 else { throw lost(Self.message(PQerrorMessage(conn))) }
         var found: [Notification] = []
         while let n = PQnotifies(conn) {
             found.append(Notification(channel: String(cString: n.pointee.relname), payload: String(cString: n.pointee.extra),
@@ -138,22 +129,16 @@ final class PGConnection: @unchecked Sendable {
         guard let c else { return "" }
         return String(cString: c).trimmingCharacters(in: .whitespacesAndNewlines)
     }
-
-    private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
-        let copies = strings.map { strdup($0) }
-        defer { copies.forEach { free($0) } }
-        let pointers = copies.map { UnsafePointer($0) } + [nil]
-        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
-    }
 }
 
 extension Array where Element == String? {
-    /// The values as C strings (NULL for nil) for the duration of `body`.
-    fileprivate func withCStringArray<R>(_ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
+    /// The values as C strings (NULL for nil) for the duration of `body`, followed by a NULL:
+    /// `PQconnectdbParams` reads up to it, `PQexecParams` takes the count and ignores it.
+    fileprivate func withCStringArray<R>(_ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
         let copies = map { $0.map { strdup($0) } ?? nil }
         defer { copies.forEach { free($0) } }
-        let pointers = copies.map { $0.map { UnsafePointer($0) } }
-        return pointers.withUnsafeBufferPointer { body($0.baseAddress) }
+        let pointers = copies.map { $0.map { UnsafePointer($0) } } + [nil]
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 }
 

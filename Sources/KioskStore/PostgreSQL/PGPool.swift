@@ -88,16 +88,6 @@ final class PGPool: Sendable {
         }
     }
 
-    /// Closes the idle connections (a transaction running keeps its own until it ends).
-    func closeIdle() {
-        let closing = state.withLock { s -> [PGConnection] in
-            defer { s.idle = [] }
-            s.open -= s.idle.count
-            return s.idle
-        }
-        _ = closing  // closed (PQfinish) as the last reference goes
-    }
-
     // MARK: Connections
 
     private func checkOut() async throws -> PGConnection {
