@@ -122,3 +122,9 @@ enum AuditRow {
             actor: row["actor"], details: row["details"], prevHash: row["prev_hash"], hash: row["hash"])
     }
 }
+
+enum EventRow {
+    static func decode(_ row: some StoreRow) -> StoredEvent {
+        StoredEvent(seq: row["seq"], topic: row["topic"], at: Date(timeIntervalSince1970: row["at"]), json: row["data"])
+    }
+}

@@ -17,4 +17,15 @@ public struct StorageHealth: Sendable, Equatable {
     }
 
     public static func ok(since: Date = Date()) -> StorageHealth { StorageHealth(state: .ok, since: since) }
+
+    /// Takes `new` and returns true when the state changed (ok ⇄ fault): what a health sink is
+    /// told of. A fault's newer reason replaces the old one quietly, keeping its `since`.
+    mutating func change(to new: StorageHealth) -> Bool {
+        if state == new.state {
+            if new.state == .fault { error = new.error }
+            return false
+        }
+        self = new
+        return true
+    }
 }

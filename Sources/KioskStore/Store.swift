@@ -27,6 +27,10 @@ public protocol Store: Sendable {
     func setHealthSink(_ sink: @escaping @Sendable (StorageHealth) -> Void)
     /// Checks all stored data (SQLite: `PRAGMA quick_check`); damage faults the store.
     func verify() async
+    /// Whether restarting the daemon may clear a fault, so the watchdog should stop while one
+    /// lasts. SQLite: yes (the file is reopened). PostgreSQL: no — the server is elsewhere, the
+    /// store heals by itself when it returns, and a restart would only lose the devices' state.
+    var restartMayHeal: Bool { get }
 }
 
 /// A committed entry of the hall's event log. `seq` increases by one per event and survives

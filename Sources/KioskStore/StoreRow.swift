@@ -6,6 +6,8 @@ import GRDB
 protocol StoreRow {
     subscript<V: StoreColumnValue>(_ column: String) -> V { get }
     subscript<V: StoreColumnValue>(_ column: String) -> V? { get }
+    /// The value of the column at `index` (0 is the first), nil for NULL.
+    subscript<V: StoreColumnValue>(_ index: Int) -> V? { get }
 }
 
 /// A value a store column holds: what GRDB converts, and what PostgreSQL's text form parses to.

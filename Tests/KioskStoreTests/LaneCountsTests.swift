@@ -38,8 +38,8 @@ import Testing
         }
     }
 
-    @Test func countsEqualTheRowsAfterEveryStepOfRandomDays() async throws {
-        let (store, _, cleanup) = try Backends.sqlite.make()
+    @Test(arguments: Backends.all) func countsEqualTheRowsAfterEveryStepOfRandomDays(_ backend: Backends.Factory) async throws {
+        let (store, _, cleanup) = try backend.make()
         defer { cleanup() }
         var rng = LCG(seed: 20261201)
         var issued = 0
@@ -101,8 +101,8 @@ import Testing
         }
     }
 
-    @Test func aLaneEmptiedAndFilledAgainStaysExact() async throws {
-        let (store, _, cleanup) = try Backends.sqlite.make()
+    @Test(arguments: Backends.all) func aLaneEmptiedAndFilledAgainStaysExact(_ backend: Backends.Factory) async throws {
+        let (store, _, cleanup) = try backend.make()
         defer { cleanup() }
         for round in 0..<3 {
             try await store.write { w in

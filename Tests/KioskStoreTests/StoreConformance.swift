@@ -1,6 +1,7 @@
 import Foundation
 import KioskCore
 import KioskStore
+import KioskTestSupport
 import Synchronization
 import Testing
 
@@ -20,7 +21,17 @@ enum Backends {
         return (try SQLiteStore(path: path), { try SQLiteStore(path: path) }, { try? FileManager.default.removeItem(at: dir) })
     }
 
-    static let all = [sqlite]
+    /// A fresh database on the test process's private PostgreSQL server.
+    static let postgres = Factory(description: "postgres") {
+        let pg = try PrivatePostgres.shared()
+        let url = try pg.createDatabase()
+        let database = String(url.dropFirst("postgresql:///".count).prefix { $0 != "?" })
+        return (try PostgresStore(url: url), { try PostgresStore(url: url) }, {
+            _ = try? pg.sql("DROP DATABASE IF EXISTS \(database) WITH (FORCE)")
+        })
+    }
+
+    static let all = [sqlite, postgres]
 }
 
 let day = HallDay("2026-11-23")

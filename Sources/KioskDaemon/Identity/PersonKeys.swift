@@ -12,6 +12,8 @@ public struct PersonKeys: Sendable {
 
     public init(key: SymmetricKey) { keyBytes = key.withUnsafeBytes { Data($0) } }
 
+    var symmetricKey: SymmetricKey { SymmetricKey(data: keyBytes) }
+
     /// Loads `<stateDir>/person.key`, creating it (0600, exclusive) on first start.
     public static func load(stateDir: String) throws -> PersonKeys {
         let path = stateDir + "/person.key"

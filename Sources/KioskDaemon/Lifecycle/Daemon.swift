@@ -47,6 +47,18 @@ public struct Daemon {
             hallName: config.hall.name)
         storageWatch.start()
         let persons = try PersonKeys.load(stateDir: config.daemon.stateDir)
+        let keyAgreed = Mutex(false)
+        /// True once the hall's database has this daemon's person key (or it recorded it).
+        let agreeOnPersonKey: @Sendable () async throws -> Void = {
+            guard !keyAgreed.withLock({ $0 }) else { return }
+            try await persons.agree(with: store, stateDir: config.daemon.stateDir)
+            keyAgreed.withLock { $0 = true }
+        }
+        do {
+            try await agreeOnPersonKey()
+        } catch is StoreError {
+            logger.warning("person key not yet checked against the hall database (storage unavailable); checking when it is back")
+        }
         // Model profiles: installed, local, and (for a checkout) the repo's Devices/profiles.
         let configDir = (options.configPath as NSString).deletingLastPathComponent
         let voice = config.voice.map { VoiceDevice(settings: $0, clock: options.clock) }
@@ -100,9 +112,18 @@ public struct Daemon {
             probe: {
                 try await eventLoops.next().submit {}.get()
                 try storageWatch.requireHealthy()
-                _ = try await store.read { try $0.lastEventSeq() }
+                if store.restartMayHeal { _ = try await store.read { try $0.lastEventSeq() } }
             },
-            maintain: { try await store.maintain() },
+            maintain: {
+                try await store.maintain()
+                do {
+                    try await agreeOnPersonKey()
+                } catch let error as KioskError {
+                    // A terminal with another hall's key must not issue a single ticket.
+                    logger.critical("\(error.message); stopping")
+                    exit(78)
+                } catch {}
+            },
             verifyStorage: { await store.verify() },
             reload: {
                 let new: HallConfig
@@ -175,7 +196,7 @@ public struct Daemon {
         case .sqlite:
             return try SQLiteStore(path: config.storage.path ?? config.daemon.stateDir + "/kioskd.sqlite")
         case .postgres:
-            throw KioskError(.storageUnavailable, "the PostgreSQL backend is not built yet; use backend = \"sqlite\"")
+            return try PostgresStore(url: config.storage.url ?? "")
         }
     }
 

@@ -42,9 +42,11 @@ final class StorageWatch: Sendable {
     }
 
     /// The watchdog is not pinged while this throws, so systemd restarts a daemon whose store
-    /// stays faulted.
+    /// stays faulted — when a restart can help (`Store.restartMayHeal`): a hall database that is
+    /// away is waited for, the devices keep running.
     func requireHealthy() throws {
         let health = store.health
+        guard store.restartMayHeal else { return }
         if health.state == .fault { throw StoreError(health.error ?? "storage fault") }
     }
 

@@ -22,6 +22,9 @@ final class PGConnection: @unchecked Sendable {
             ("keepalives_idle", "5"), ("keepalives_interval", "2"), ("keepalives_count", "2"),
             ("tcp_user_timeout", "\(connectTimeoutSeconds * 1000)"),
             ("application_name", "kioskd"),
+            // A lock or statement that waits longer is an error (storage_unavailable), not a hang;
+            // a daemon that stops mid-transaction is cut off, so it cannot hold the hall's write lock.
+            ("options", "-c lock_timeout=5000 -c statement_timeout=15000 -c idle_in_transaction_session_timeout=15000"),
             ("client_encoding", "UTF8"),
             ("dbname", url),
         ]
@@ -55,6 +58,35 @@ final class PGConnection: @unchecked Sendable {
     func execute(_ sql: String, _ parameters: [String?] = []) throws(PGError) -> PGResult {
         try checked(parameters.withCStringArray { values in
             PQexecParams(conn, sql, Int32(parameters.count), nil, values, nil, nil, 0)
+        })
+    }
+
+    /// Makes a commit return only once it is flushed to disk: a database or role configured with
+    /// `synchronous_commit = off` would answer tickets a server crash then loses. The other
+    /// settings (local, on, remote_write, remote_apply) all flush the primary's WAL first.
+    func requireDurableCommits() throws(PGError) {
+        if try execute("SHOW synchronous_commit").string(0, 0) == "off" {
+            try execute("SET synchronous_commit = on")
+        }
+    }
+
+    /// Statements prepared on this connection, by their text: the server parses and plans each
+    /// once per connection instead of once per call.
+    private var prepared: [String: String] = [:]
+
+    /// Like `execute`, through a statement prepared on first use.
+    @discardableResult
+    func executePrepared(_ sql: String, _ parameters: [String?]) throws(PGError) -> PGResult {
+        let name: String
+        if let known = prepared[sql] {
+            name = known
+        } else {
+            name = "k\(prepared.count + 1)"
+            _ = try checked(PQprepare(conn, name, sql, 0, nil))
+            prepared[sql] = name
+        }
+        return try checked(parameters.withCStringArray { values in
+            PQexecPrepared(conn, name, Int32(parameters.count), values, nil, nil, 0)
         })
     }
 
@@ -222,6 +254,11 @@ struct PGRow: StoreRow {
 
     subscript<V: StoreColumnValue>(_ column: String) -> V? {
         guard let c = result.column(column), let text = result.string(index, c) else { return nil }
+        return V(storeText: text)
+    }
+
+    subscript<V: StoreColumnValue>(_ index: Int) -> V? {
+        guard index < result.columnCount, let text = result.string(self.index, index) else { return nil }
         return V(storeText: text)
     }
 

@@ -5,12 +5,21 @@ import Synchronization
 /// One daemon's connections to the hall database (连接池), and the transactions run on them.
 ///
 /// A transaction takes an idle connection (or opens one, up to `size`), runs its synchronous body
-/// on a dispatch thread — libpq blocks, and the cooperative pool must not — and commits. Writes run
-/// SERIALIZABLE: when two daemons' transactions would not be equivalent to some order of the two,
-/// PostgreSQL fails one (40001), and it is run again from the start after a random pause that
-/// grows, up to `retries` times; the body must therefore only touch the database. A connection
-/// that breaks is dropped, and the pool is `fault` until a connection works again (`probe`, or
-/// the next transaction): a vanished server is an error within the connect timeout, never a hang.
+/// on a dispatch thread — libpq blocks, and the cooperative pool must not — and commits.
+///
+/// Writes are serialized hall-wide: each takes one transaction-scoped advisory lock
+/// (`writeLockKey`) before anything else and runs READ COMMITTED, so it sees every write
+/// committed before it and none commits beside it — the single writer the hall's rules were made
+/// for (SQLite's), across every daemon. SERIALIZABLE would let unrelated writes overlap, but
+/// nearly every write appends to the event log, whose commit-ordered seq serializes them anyway,
+/// and every take also moves the same counters: the overlap would only buy retries. Reads run on
+/// a REPEATABLE READ snapshot and never wait for the lock.
+///
+/// A connection that breaks is dropped, and the pool is `fault` until a connection works again
+/// (`probe`, or the next transaction): a vanished server is an error within the connect timeout,
+/// and a lock held too long (a daemon stopped mid-transaction) one within the lock timeout, never
+/// a hang. A serialization failure or deadlock (which the lock should leave none of) is run again
+/// after a random pause; the body must therefore only touch the database.
 final class PGPool: Sendable {
     let url: String
     let size: Int
@@ -39,16 +48,30 @@ final class PGPool: Sendable {
 
     func setHealthSink(_ sink: @escaping @Sendable (StorageHealth) -> Void) { healthSink.withLock { $0 = sink } }
 
-    /// Runs `body` in one transaction and commits it; read-only ones skip the retry logic's cost.
-    func transaction<T: Sendable>(readOnly: Bool = false, _ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
+    enum Mode: Sendable { case read, write }
+
+    /// Every kioskd of the hall takes this lock to write (an arbitrary, fixed 64-bit key).
+    static let writeLockKey: Int64 = 0x6B696F_736B65
+
+    private static func begin(_ mode: Mode) -> String {
+        switch mode {
+        case .read: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        // One round trip: the lock is the transaction's first statement.
+        case .write: "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(\(writeLockKey))"
+        }
+    }
+
+    /// Runs `body` in one transaction and commits it.
+    func transaction<T: Sendable>(_ mode: Mode = .write, _ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
         var attempt = 0
         while true {
             attempt += 1
             let c = try await checkOut()
             do {
                 let value = try await run {
-                    try c.execute(readOnly ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY" : "BEGIN ISOLATION LEVEL SERIALIZABLE")
                     do {
+                        // Inside: a lock wait that times out leaves the transaction to roll back.
+                        try c.run(script: Self.begin(mode))
                         let value = try body(c)
                         try c.execute("COMMIT")
                         return value
@@ -81,7 +104,7 @@ final class PGPool: Sendable {
     @discardableResult
     func probe() async -> Bool {
         do {
-            _ = try await transaction(readOnly: true) { c in _ = try c.execute("SELECT 1") }
+            _ = try await transaction(.read) { c in _ = try c.execute("SELECT 1") }
             return true
         } catch {
             return false
@@ -107,7 +130,11 @@ final class PGPool: Sendable {
             case .open:
                 do {
                     let url = self.url, timeout = connectTimeoutSeconds
-                    return try await run { try PGConnection(url: url, connectTimeoutSeconds: timeout) }
+                    return try await run {
+                        let c = try PGConnection(url: url, connectTimeoutSeconds: timeout)
+                        try c.requireDurableCommits()
+                        return c
+                    }
                 } catch {
                     wakeOne { $0.open -= 1 }
                     setHealth(StorageHealth(state: .fault, error: "PostgreSQL: \((error as? PGError)?.message ?? "\(error)")"))
@@ -145,15 +172,7 @@ final class PGPool: Sendable {
     private func setHealth(_ health: StorageHealth) {
         // The sink hears of changes of state (as from SQLite's store); a fault's newest reason
         // replaces the old one quietly.
-        let changed = state.withLock { s -> Bool in
-            if s.health.state == health.state {
-                if health.state == .fault { s.health.error = health.error }
-                return false
-            }
-            s.health = health
-            return true
-        }
-        if changed { healthSink.withLock { $0 }?(health) }
+        if state.withLock({ $0.health.change(to: health) }) { healthSink.withLock { $0 }?(health) }
     }
 
     /// Runs blocking libpq work on a dispatch thread.

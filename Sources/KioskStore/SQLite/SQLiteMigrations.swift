@@ -181,7 +181,7 @@ enum SQLiteMigrations {
                 CREATE INDEX tickets_waiting_since ON tickets (day, category, issued_at)
                     WHERE state = 'waiting' AND assigned_window IS NULL;
                 """)
-            try SQLiteAccess(db: db, log: nil).rebuildAllLaneGroups()
+            try SQLAccess(SQLiteSession(db: db), log: nil).rebuildAllLaneGroups()
         }
         m.registerMigration("v5_events_by_topic") { db in
             // A screen's recent calls: today's events of a few topics, without walking the whole log.

@@ -77,6 +77,8 @@ public final class SQLiteStore: Store {
 
     public var description: String { "sqlite \(path)" }
 
+    public var restartMayHeal: Bool { true }
+
     public var health: StorageHealth { state.withLock { $0.health } }
 
     public func setHealthSink(_ sink: @escaping @Sendable (StorageHealth) -> Void) {
@@ -177,7 +179,7 @@ public final class SQLiteStore: Store {
             guard let pool = s.pool else { throw StoreError(s.health.error ?? "the database \(path) is not open") }
             return pool
         }
-        return try await mapErrors { try await pool.read { db in try body(SQLiteAccess(db: db, log: nil)) } }
+        return try await mapErrors { try await pool.read { db in try body(SQLAccess(SQLiteSession(db: db), log: nil)) } }
     }
 
     public func write<T: Sendable>(_ body: @escaping @Sendable (any StoreWriter) throws -> T) async throws -> T {
@@ -188,7 +190,7 @@ public final class SQLiteStore: Store {
         return try await mapErrors {
             try await pool.write { db in
                 let log = EventBuffer()
-                let result = try body(SQLiteAccess(db: db, log: log))
+                let result = try body(SQLAccess(SQLiteSession(db: db), log: log))
                 let events = log.events
                 // Runs on the writer queue right after COMMIT: events leave in commit order, and
                 // the generation moves before the writer is answered.

@@ -52,7 +52,7 @@ struct LaneGroup: Hashable {
     }
 
     /// `WHERE` clause and arguments selecting the lane's waiting tickets.
-    var laneCondition: (String, [any DatabaseValueConvertible]) {
+    var laneCondition: (String, [(any DatabaseValueConvertible)?]) {
         if lane.hasPrefix("window:") {
             return ("day = ? AND state = 'waiting' AND assigned_window = ?", [day, String(lane.dropFirst("window:".count))])
         }
@@ -60,7 +60,7 @@ struct LaneGroup: Hashable {
     }
 
     /// `WHERE` clause and arguments selecting the group's waiting tickets.
-    var ticketsCondition: (String, [any DatabaseValueConvertible]) {
+    var ticketsCondition: (String, [(any DatabaseValueConvertible)?]) {
         let (condition, args) = laneCondition
         let kindCondition = switch kind {
         case .front: "front = 1"
@@ -78,12 +78,12 @@ struct LaneSeat {
     var orderKey: Int64
 }
 
-extension SQLiteAccess {
+extension SQLAccess {
     /// Where a stored ticket waits now; nil when it is not waiting.
     func laneSeat(id: Int64) throws -> LaneSeat? {
-        guard let row = try Row.fetchOne(try statement("""
+        guard let row = try session.fetchOne("""
             SELECT day, category, state, priority, front, assigned_window, order_key, lane_position FROM tickets WHERE id = ?
-            """), arguments: [id]), (row["state"] as String) == Ticket.State.waiting.rawValue
+            """, [id]), (row["state"] as String) == Ticket.State.waiting.rawValue
         else { return nil }
         let front: Bool = row["front"]
         let kind: LaneGroup.Kind = front ? .front : ((row["priority"] as String) == "normal" ? .normal : .priority)
@@ -116,68 +116,71 @@ extension SQLiteAccess {
     /// The next position of `group`, or nil when the ticket cannot simply go last (its key is not
     /// the group's largest, or positions ran out): the caller rebuilds the group after writing.
     private func enter(_ group: LaneGroup, orderKey: Int64) throws -> Int64? {
-        try Int64.fetchOne(try statement("""
+        try session.scalar("""
             INSERT INTO lane_groups (day, lane, kind, waiting, entered, last_order_key) VALUES (?, ?, ?, 1, 1, ?)
             ON CONFLICT (day, lane, kind) DO UPDATE
-                SET waiting = waiting + 1, entered = entered + 1, last_order_key = excluded.last_order_key
-                WHERE excluded.last_order_key > last_order_key AND entered + 1 < ?
+                SET waiting = lane_groups.waiting + 1, entered = lane_groups.entered + 1, last_order_key = excluded.last_order_key
+                WHERE excluded.last_order_key > lane_groups.last_order_key AND lane_groups.entered + 1 < ?
             RETURNING entered
-            """), arguments: [group.day, group.lane, group.kind.rawValue, orderKey, LaneGroup.capacity])
+            """, [group.day, group.lane, group.kind.rawValue, orderKey, LaneGroup.capacity])
     }
 
     /// Counts a departure; false when the group has no row (the caller rebuilds it after writing).
     private func leave(_ group: LaneGroup, position: Int64) throws -> Bool {
-        guard let row = try Row.fetchOne(try statement("""
+        guard let row = try session.fetchOne("""
             UPDATE lane_groups SET waiting = waiting - 1 WHERE day = ? AND lane = ? AND kind = ? RETURNING id, waiting
-            """), arguments: [group.day, group.lane, group.kind.rawValue])
+            """, [group.day, group.lane, group.kind.rawValue])
         else { return false }
         let id: Int64 = row["id"], waiting: Int = row["waiting"]
         if waiting == 0 {
             // Empty: forget its departures and number from 1 again, so the tree stays small.
-            try statement("DELETE FROM lane_departures WHERE lane_group = ?").execute(arguments: [id])
-            try statement("UPDATE lane_groups SET entered = 0 WHERE id = ?").execute(arguments: [id])
+            try session.execute("DELETE FROM lane_departures WHERE lane_group = ?", [id])
+            try session.execute("UPDATE lane_groups SET entered = 0 WHERE id = ?", [id])
             return true
         }
         // Fenwick update: every node whose range covers `position`.
-        try statement("""
-            WITH RECURSIVE path(i) AS (SELECT ?1 UNION ALL SELECT i + (i & -i) FROM path WHERE i + (i & -i) < ?2)
-            INSERT INTO lane_departures (lane_group, node, departed) SELECT ?3, i, 1 FROM path WHERE true
-            ON CONFLICT (lane_group, node) DO UPDATE SET departed = departed + 1
-            """).execute(arguments: [position, LaneGroup.capacity, id])
+        // The casts give PostgreSQL the parameters' types, which it cannot infer here.
+        try session.execute("""
+            WITH RECURSIVE path(i) AS (
+                SELECT CAST(?1 AS BIGINT) UNION ALL SELECT i + (i & -i) FROM path WHERE i + (i & -i) < CAST(?2 AS BIGINT))
+            INSERT INTO lane_departures (lane_group, node, departed) SELECT CAST(?3 AS BIGINT), i, 1 FROM path WHERE true
+            ON CONFLICT (lane_group, node) DO UPDATE SET departed = lane_departures.departed + 1
+            """, [position, LaneGroup.capacity, id])
         return true
     }
 
     /// Departures at positions 1 ... `position` (a Fenwick prefix sum).
     private func departures(group id: Int64, through position: Int64) throws -> Int {
-        try Int.fetchOne(try statement("""
-            WITH RECURSIVE path(i) AS (SELECT ?1 WHERE ?1 > 0 UNION ALL SELECT i - (i & -i) FROM path WHERE i - (i & -i) > 0)
-            SELECT COALESCE(SUM(departed), 0) FROM path JOIN lane_departures ON lane_group = ?2 AND node = i
-            """), arguments: [position, id]) ?? 0
+        try session.scalar("""
+            WITH RECURSIVE path(i) AS (
+                SELECT CAST(?1 AS BIGINT) WHERE CAST(?1 AS BIGINT) > 0 UNION ALL SELECT i - (i & -i) FROM path WHERE i - (i & -i) > 0)
+            SELECT COALESCE(SUM(departed), 0) FROM path JOIN lane_departures ON lane_group = CAST(?2 AS BIGINT) AND node = i
+            """, [position, id]) ?? 0
     }
 
     /// Numbers the group's waiting tickets 1, 2, … in `orderKey` order and forgets its departures.
     func rebuild(_ group: LaneGroup) throws {
         let (condition, args) = group.ticketsCondition
-        let members = try Row.fetchAll(try statement("SELECT id, order_key FROM tickets WHERE \(condition) ORDER BY order_key"),
-            arguments: StatementArguments(args))
+        let members = try session.fetchAll("SELECT id, order_key FROM tickets WHERE \(condition) ORDER BY order_key", args)
         guard members.count < LaneGroup.capacity else {
             throw StoreError("more than \(LaneGroup.capacity - 1) tickets wait in \(group.lane) on \(group.day)")
         }
         for (index, row) in members.enumerated() {
-            try statement("UPDATE tickets SET lane_position = ? WHERE id = ?").execute(arguments: [index + 1, row["id"] as Int64])
+            try session.execute("UPDATE tickets SET lane_position = ? WHERE id = ?", [index + 1, row["id"] as Int64])
         }
-        let id = try Int64.fetchOne(try statement("""
+        let id: Int64? = try session.scalar("""
             INSERT INTO lane_groups (day, lane, kind, waiting, entered, last_order_key) VALUES (?1, ?2, ?3, ?4, ?4, ?5)
             ON CONFLICT (day, lane, kind) DO UPDATE SET waiting = ?4, entered = ?4, last_order_key = ?5
             RETURNING id
-            """), arguments: [group.day, group.lane, group.kind.rawValue, members.count,
-                members.last.map { $0["order_key"] as Int64 } ?? 0])!
-        try statement("DELETE FROM lane_departures WHERE lane_group = ?").execute(arguments: [id])
+            """, [group.day, group.lane, group.kind.rawValue, members.count,
+                members.last.map { $0["order_key"] as Int64 } ?? 0])
+        guard let id else { throw StoreError("the lane group \(group.lane) of \(group.day) could not be stored") }
+        try session.execute("DELETE FROM lane_departures WHERE lane_group = ?", [id])
     }
 
     /// Every group with someone waiting, renumbered from the rows (the migration's backfill).
     func rebuildAllLaneGroups() throws {
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try session.fetchAll("""
             SELECT DISTINCT day, category, assigned_window, front, priority = 'normal' AS normal FROM tickets WHERE state = 'waiting'
             """)
         var groups = Set<LaneGroup>()
@@ -193,24 +196,25 @@ extension SQLiteAccess {
     /// each read from the index in order, then the smallest.
     func head(of group: LaneGroup) throws -> Ticket? {
         let (lane, laneArgs) = group.laneCondition
-        let part = "SELECT * FROM (SELECT * FROM tickets WHERE \(lane) AND front = ? AND priority = ? ORDER BY order_key LIMIT 1)"
+        let part = { (n: Int) in
+            "SELECT * FROM (SELECT * FROM tickets WHERE \(lane) AND front = ? AND priority = ? ORDER BY order_key LIMIT 1) AS part\(n)"
+        }
         let members = group.members
-        var args: [any DatabaseValueConvertible] = []
+        var args: [(any DatabaseValueConvertible)?] = []
         for m in members {
             args += laneArgs
             args.append(m.front)
             args.append(m.priority.rawValue)
         }
-        return try Row.fetchOne(try statement(
-            Array(repeating: part, count: members.count).joined(separator: " UNION ALL ") + " ORDER BY order_key LIMIT 1"
-        ), arguments: StatementArguments(args)).map(TicketRow.decode)
+        return try session.fetchOne(
+            members.indices.map(part).joined(separator: " UNION ALL ") + " ORDER BY order_key LIMIT 1", args
+        ).map(TicketRow.decode)
     }
 
     /// Waiting counts of a lane's groups, with each group's row id.
     func laneGroupCounts(day: String, lane: String) throws -> [LaneGroup.Kind: (id: Int64, waiting: Int)] {
         var out: [LaneGroup.Kind: (id: Int64, waiting: Int)] = [:]
-        for row in try Row.fetchAll(try statement("SELECT id, kind, waiting FROM lane_groups WHERE day = ? AND lane = ?"),
-            arguments: [day, lane]) {
+        for row in try session.fetchAll("SELECT id, kind, waiting FROM lane_groups WHERE day = ? AND lane = ?", [day, lane]) {
             if let kind = LaneGroup.Kind(rawValue: row["kind"]) { out[kind] = (id: row["id"] as Int64, waiting: row["waiting"] as Int) }
         }
         return out

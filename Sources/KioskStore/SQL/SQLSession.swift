@@ -1,0 +1,47 @@
+import GRDB
+
+/// One transaction's statements, on whichever engine holds the hall (会话). The hall's queries
+/// (`SQLAccess`, `LaneGroups`) are written once, in the SQL both engines speak, with `?` or `?N`
+/// placeholders; a session runs them and returns rows the shared decoders read (`StoreRow`).
+///
+/// Where the engines differ the queries ask the session's `dialect`, or the session itself (how
+/// an event gets its seq). Arguments are GRDB's values on both engines: PostgreSQL receives their
+/// text form (`DatabaseValue.storeText`).
+protocol SQLSession {
+    associatedtype Row: StoreRow
+    var dialect: SQLDialect { get }
+    func fetchAll(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> [Row]
+    func fetchOne(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws -> Row?
+    func execute(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws
+    /// Appends to the `events` table and returns the event's seq: the next one hall-wide, in
+    /// commit order.
+    func appendEvent(topic: String, at seconds: Double, json: String) throws -> Int64
+}
+
+/// What the hall's SQL must say differently per engine.
+enum SQLDialect {
+    case sqlite, postgres
+
+    /// SQLite's planner picks a full index over a small partial one when it cannot see that the
+    /// partial one's condition holds; PostgreSQL's planner does, and has no such clause.
+    func indexedBy(_ index: String) -> String {
+        switch self {
+        case .sqlite: "INDEXED BY \(index)"
+        case .postgres: ""
+        }
+    }
+}
+
+extension SQLSession {
+    func fetchAll(_ sql: String) throws -> [Row] { try fetchAll(sql, []) }
+    func fetchOne(_ sql: String) throws -> Row? { try fetchOne(sql, []) }
+
+    /// The first column of the first row; nil when there is no row or the value is NULL.
+    func scalar<V: StoreColumnValue>(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) throws -> V? {
+        try fetchOne(sql, arguments).flatMap { $0[0] }
+    }
+
+    func column<V: StoreColumnValue>(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) throws -> [V] {
+        try fetchAll(sql, arguments).compactMap { $0[0] }
+    }
+}
