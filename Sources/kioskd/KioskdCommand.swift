@@ -37,12 +37,6 @@ struct KioskdCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data("kioskd: configuration error: \(error)\n".utf8))
             throw ExitCode(78)  // EX_CONFIG: systemd does not restart-loop on it (RestartPreventExitStatus)
         }
-        if hallConfig.storage.backend == .postgres {
-            // Valid TOML for the future, but this build cannot run it: a configuration error
-            // (exit 78), so systemd does not keep restarting.
-            FileHandle.standardError.write(Data("kioskd: configuration error: \(path): storage.backend: the PostgreSQL backend is not in this build yet; use \"sqlite\"\n".utf8))
-            throw ExitCode(78)
-        }
         if checkConfig {
             print("\(path): ok — hall \(hallConfig.hall.code) \(hallConfig.hall.name), \(hallConfig.categories.count) categories, \(hallConfig.windows.count) windows, \(hallConfig.devices.count) devices")
             return

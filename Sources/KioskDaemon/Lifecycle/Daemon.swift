@@ -111,8 +111,12 @@ public struct Daemon {
             hall: hall, logger: logger, watchdog: Systemd.watchdogInterval(),
             probe: {
                 try await eventLoops.next().submit {}.get()
-                try storageWatch.requireHealthy()
-                if store.restartMayHeal { _ = try await store.read { try $0.lastEventSeq() } }
+                // A faulted SQLite file may heal by a restart: stop pinging. A hall database
+                // that is away will not, and a restart would only lose the devices' state.
+                if store.restartMayHeal {
+                    try storageWatch.requireHealthy()
+                    _ = try await store.read { try $0.lastEventSeq() }
+                }
             },
             maintain: {
                 try await store.maintain()

@@ -41,12 +41,11 @@ final class StorageWatch: Sendable {
         store.health.error.map { "storage fault: \($0)" } ?? "serving \(hallName)"
     }
 
-    /// The watchdog is not pinged while this throws, so systemd restarts a daemon whose store
-    /// stays faulted — when a restart can help (`Store.restartMayHeal`): a hall database that is
-    /// away is waited for, the devices keep running.
+    /// Throws while the store is faulted: `/healthz` answers 503 with the reason. The watchdog
+    /// stops on it only where a restart can help (`Store.restartMayHeal`, see the probe in
+    /// `Daemon`): a hall database that is away is waited for, the devices keep running.
     func requireHealthy() throws {
         let health = store.health
-        guard store.restartMayHeal else { return }
         if health.state == .fault { throw StoreError(health.error ?? "storage fault") }
     }
 
