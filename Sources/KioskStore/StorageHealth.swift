@@ -29,3 +29,23 @@ public struct StorageHealth: Sendable, Equatable {
         return true
     }
 }
+
+/// What a technician checks about the database beyond its health (`daemon.status`, `kioskctl
+/// doctor`): the schema it is at, and for a database server which one answers, its version and
+/// how far its clock is from this machine's. Nil where unknown or not applicable.
+public struct StorageFacts: Sendable, Equatable {
+    /// The newest migration applied ("v6_terminals").
+    public var schema: String?
+    /// The server that answers ("db1:5432"), its version ("15.18").
+    public var server: String?
+    public var serverVersion: String?
+    /// The server's clock minus this machine's, in seconds (the round trip's midpoint).
+    public var clockSkewSeconds: Double?
+
+    public init(schema: String? = nil, server: String? = nil, serverVersion: String? = nil, clockSkewSeconds: Double? = nil) {
+        self.schema = schema
+        self.server = server
+        self.serverVersion = serverVersion
+        self.clockSkewSeconds = clockSkewSeconds
+    }
+}

@@ -27,6 +27,11 @@ public protocol Store: Sendable {
     func setHealthSink(_ sink: @escaping @Sendable (StorageHealth) -> Void)
     /// Checks all stored data (SQLite: `PRAGMA quick_check`); damage faults the store.
     func verify() async
+    /// The schema version and, for a server, which one and its clock (nil fields when unknown).
+    func facts() async -> StorageFacts
+    /// Whether other daemons (terminals) share this database: then each reports its devices in
+    /// it, and reads the others'.
+    var isShared: Bool { get }
     /// Whether restarting the daemon may clear a fault, so the watchdog should stop while one
     /// lasts. SQLite: yes (the file is reopened). PostgreSQL: no — the server is elsewhere, the
     /// store heals by itself when it returns, and a restart would only lose the devices' state.
@@ -109,6 +114,11 @@ public protocol StoreReader {
     func lastAuditEntry() throws -> AuditRecord?
     /// The last audit entry written before `atMilliseconds` (a day's closing head).
     func lastAuditEntry(before atMilliseconds: Int64) throws -> AuditRecord?
+
+    // Terminals sharing the database
+    func terminals() throws -> [TerminalRecord]
+    /// Every terminal's devices, by terminal and id.
+    func terminalDevices() throws -> [TerminalDeviceRecord]
 }
 
 /// Writes, inside the one transaction of `Store.write`.
@@ -142,6 +152,12 @@ public protocol StoreWriter: StoreReader {
     func update(_ attempt: PrintAttempt) throws
     /// Appends an entry to the audit chain; its `seq` must follow the last one.
     func append(_ entry: AuditRecord) throws
+
+    // Terminals
+    func save(_ terminal: TerminalRecord) throws
+    func save(_ device: TerminalDeviceRecord) throws
+    /// Forgets `terminal`'s devices other than `keeping` (devices no longer in its config).
+    func removeDevices(terminal: String, keeping ids: [String]) throws
 }
 
 /// A storage failure the caller cannot fix (disk full, database locked for too long, corrupt).

@@ -213,3 +213,31 @@ func ticketWithEveryField() -> Ticket {
         #expect(try await reopen().read { try $0.ticketCount() } == 301)
     }
 }
+
+/// Terminals on a shared database report themselves and their devices; what one writes, any reads.
+@Suite struct TerminalStoreConformanceTests {
+    @Test(arguments: Backends.all) func terminalsAndTheirDevicesRoundTripAndOldDevicesAreForgotten(_ backend: Backends.Factory) async throws {
+        let (store, _, cleanup) = try backend.make()
+        defer { cleanup() }
+        let seen = Date(timeIntervalSince1970: 1_790_000_010.5), started = Date(timeIntervalSince1970: 1_790_000_000)
+        try await store.write { w in
+            try w.save(TerminalRecord(name: "T02", seenAt: started, startedAt: started, version: "0.1"))
+            try w.save(TerminalRecord(name: "T01", seenAt: seen, startedAt: started, version: "0.1"))
+            try w.save(TerminalRecord(name: "T02", seenAt: seen, startedAt: started, version: "0.2"))
+            for (t, id) in [("T01", "printer0"), ("T01", "idreader0"), ("T02", "printer0")] {
+                try w.save(TerminalDeviceRecord(terminal: t, id: id, entry: "{\"id\":\"\(id)\",\"t\":\"\(t)\"}", updatedAt: seen))
+            }
+            try w.save(TerminalDeviceRecord(terminal: "T01", id: "printer0", entry: "{\"new\":true}", updatedAt: seen))
+        }
+        let terminals = try await store.read { try $0.terminals() }
+        #expect(terminals == [TerminalRecord(name: "T01", seenAt: seen, startedAt: started, version: "0.1"),
+                              TerminalRecord(name: "T02", seenAt: seen, startedAt: started, version: "0.2")])
+        #expect(try await store.read { try $0.terminalDevices() }.map { "\($0.terminal)/\($0.id) \($0.entry)" } == [
+            "T01/idreader0 {\"id\":\"idreader0\",\"t\":\"T01\"}", "T01/printer0 {\"new\":true}", "T02/printer0 {\"id\":\"printer0\",\"t\":\"T02\"}",
+        ])
+        try await store.write { w in try w.removeDevices(terminal: "T01", keeping: ["printer0"]) }
+        #expect(try await store.read { try $0.terminalDevices() }.map { "\($0.terminal)/\($0.id)" } == ["T01/printer0", "T02/printer0"])
+        try await store.write { w in try w.removeDevices(terminal: "T02", keeping: []) }
+        #expect(try await store.read { try $0.terminalDevices() }.map { "\($0.terminal)/\($0.id)" } == ["T01/printer0"])
+    }
+}

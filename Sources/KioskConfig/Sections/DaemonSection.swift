@@ -8,7 +8,7 @@ extension DaemonSettings {
     static let configKeys: Set<String> = [
         "socket", "socket_group", "state_dir", "timezone", "day_starts_at", "log_level", "subscriber_buffer",
         "card_token_seconds", "subscriber_buffer_bytes", "max_connections", "idle_line_seconds", "line_memory_mib",
-        "terminal",
+        "terminal", "terminal_stale_seconds",
     ]
 
     /// swift-log's level names, the only values `log_level` may take.
@@ -71,5 +71,7 @@ extension DaemonSettings {
             }
             terminal = name
         }
+        // Another terminal that has not reported for this long is shown as stale (it reports every 10 s).
+        if let seconds = try table.int("terminal_stale_seconds", atLeast: 5) { terminalStaleSeconds = seconds }
     }
 }

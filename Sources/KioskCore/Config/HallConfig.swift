@@ -74,6 +74,9 @@ public struct DaemonSettings: Sendable, Equatable {
     /// This machine's name in the hall (终端名, `T01`): which terminal's devices are which when
     /// several daemons share one database. Default: the host name, up to its first dot.
     public var terminal: String = DaemonSettings.hostTerminalName
+    /// With a shared database: another terminal that has not reported for this long (it reports
+    /// every `TerminalReport.interval`) is shown as stale, its devices' states as last known.
+    public var terminalStaleSeconds: Int = 60
 
     /// The host name without its domain ("kiosk-03" of "kiosk-03.hall.local"), or "kioskd".
     public static var hostTerminalName: String {

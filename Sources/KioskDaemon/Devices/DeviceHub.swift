@@ -171,8 +171,15 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
 
     /// Appends to the event log, in order (awaited, so events of one device never swap).
     private func record<P: Encodable & Sendable>(_ topic: String, _ payload: P, at: Date, device id: String) async {
+        // With a shared database the other terminals see the change in their device lists at once.
+        let row = store.isShared
+            ? registry.device(id).flatMap { TerminalReport.record($0, terminal: config.daemon.terminal, timeZone: config.daemon.timeZone, at: Date()) }
+            : nil
         do {
-            try await store.write { w in try HallService.emit(w, topic, payload, at: at) }
+            try await store.write { w in
+                try HallService.emit(w, topic, payload, at: at)
+                if let row { try w.save(row) }
+            }
         } catch {
             logger.failure(.error, "cannot record \(topic) for \(id)", error)
         }
@@ -182,7 +189,11 @@ final class DeviceHub: Service, DeviceDesk, Sendable {
         Dictionary(registry.devices.map { ($0.id, $0.health.state.rawValue) }, uniquingKeysWith: { a, _ in a })
     }
 
-    func list() async throws -> JSONValue { try JSONValue(encoding: registry.list(), timeZone: config.daemon.timeZone) }
+    func list() async throws -> JSONValue {
+        let own = try JSONValue(encoding: registry.list(), timeZone: config.daemon.timeZone)
+        return await HallDevices.list(own: own, terminal: config.daemon.terminal, store: store,
+            staleAfter: TimeInterval(config.daemon.terminalStaleSeconds), now: Date(), timeZone: config.daemon.timeZone)
+    }
 
     func status(id: String) async throws -> JSONValue {
         guard let device = registry.device(id) else { throw KioskError(.notFound, "no device \(id)") }

@@ -157,6 +157,10 @@ public struct Daemon {
             .init(service: devices),
             .init(service: certificates.pipeline),
         ]
+        if store.isShared {
+            services.append(.init(service: TerminalReport(store: store, registry: devices.registry, config: config,
+                started: Date(), logger: logger)))
+        }
         if let voice { services.append(.init(service: HallVoice(device: voice, hall: hall, store: store, bus: bus, logger: logger))) }
         let displays = devices.registry.devices.compactMap { $0 as? any WindowDisplay }
         if !displays.isEmpty { services.append(.init(service: WindowStrips(displays: displays, hall: hall, store: store, bus: bus, logger: logger))) }

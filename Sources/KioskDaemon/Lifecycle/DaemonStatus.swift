@@ -39,6 +39,12 @@ enum DaemonStatus {
             var state: String
             var error: String?
             var since: String
+            /// The newest migration applied; for a database server, which one answers, its
+            /// version, and its clock minus this machine's (seconds).
+            var schema: String?
+            var server: String?
+            var serverVersion: String?
+            var clockSkewSeconds: Double?
         }
         struct Reload: Encodable {
             var at: String
@@ -54,8 +60,10 @@ enum DaemonStatus {
         let health = store.health
         // What the database holds; absent when it cannot be read (the storage field says why).
         var stored: (tickets: Int, lastSeq: Int64, waiting: [String: Int], forWindows: [String: Int], states: [String: WindowState])?
+        let facts = health.state == .ok ? await store.facts() : StorageFacts()
         var storage = View.Storage(backend: store.description, state: health.state.rawValue, error: health.error,
-            since: ISO8601.string(health.since, timeZone: tz))
+            since: ISO8601.string(health.since, timeZone: tz), schema: facts.schema, server: facts.server,
+            serverVersion: facts.serverVersion, clockSkewSeconds: facts.clockSkewSeconds.map { ($0 * 1000).rounded() / 1000 })
         do {
             stored = try await store.read { r in
                 var waiting: [String: Int] = [:]

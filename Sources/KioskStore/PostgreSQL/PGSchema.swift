@@ -140,6 +140,15 @@ enum PGSchema {
                 action text NOT NULL, subject text NOT NULL, actor text NOT NULL, details text NOT NULL,
                 prev_hash text NOT NULL, hash text NOT NULL);
             """),
+        .init(name: "v2_terminals", sql: """
+            -- Each daemon's report of itself and its devices (see Terminals.swift).
+            CREATE TABLE terminals (
+                name text PRIMARY KEY, seen_at double precision NOT NULL, started_at double precision NOT NULL,
+                version text NOT NULL);
+            CREATE TABLE terminal_devices (
+                terminal text NOT NULL, id text NOT NULL, entry text NOT NULL, updated_at double precision NOT NULL,
+                PRIMARY KEY (terminal, id));
+            """),
     ])
 
     /// Appends one event inside the caller's transaction and returns its seq: the next value of

@@ -86,6 +86,22 @@ public final class PostgresStore: Store {
 
     public var restartMayHeal: Bool { false }
 
+    public var isShared: Bool { true }
+
+    public func facts() async -> StorageFacts {
+        let known = PGSchema.migrator.migrations.map(\.name)
+        return (try? await pool.transaction(.read) { c -> StorageFacts in
+            let applied = Set(try c.execute("SELECT name FROM schema_migrations").rows.compactMap { $0[0] as String? })
+            let before = Date()
+            let serverNow = try c.execute("SELECT extract(epoch FROM clock_timestamp())").string(0, 0).flatMap(Double.init)
+            let after = Date()
+            let midpoint = (before.timeIntervalSince1970 + after.timeIntervalSince1970) / 2
+            return StorageFacts(schema: known.last { applied.contains($0) }, server: c.server,
+                serverVersion: try c.execute("SHOW server_version").string(0, 0)?.split(separator: " ").first.map(String.init),
+                clockSkewSeconds: serverNow.map { $0 - midpoint })
+        }) ?? StorageFacts()
+    }
+
     public var health: StorageHealth { state.withLock { $0.health } }
 
     public func setHealthSink(_ sink: @escaping @Sendable (StorageHealth) -> Void) {

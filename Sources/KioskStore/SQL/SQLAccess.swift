@@ -404,6 +404,44 @@ struct SQLAccess<Session: SQLSession>: StoreWriter {
                 entry.details, entry.prevHash, entry.hash])
     }
 
+    // MARK: terminals
+
+    func terminals() throws -> [TerminalRecord] {
+        try session.fetchAll("SELECT * FROM terminals ORDER BY name").map { row in
+            TerminalRecord(name: row["name"], seenAt: Date(timeIntervalSince1970: row["seen_at"]),
+                startedAt: Date(timeIntervalSince1970: row["started_at"]), version: row["version"])
+        }
+    }
+
+    func terminalDevices() throws -> [TerminalDeviceRecord] {
+        try session.fetchAll("SELECT * FROM terminal_devices ORDER BY terminal, id").map { row in
+            TerminalDeviceRecord(terminal: row["terminal"], id: row["id"], entry: row["entry"],
+                updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
+        }
+    }
+
+    func save(_ t: TerminalRecord) throws {
+        try session.execute("""
+            INSERT INTO terminals (name, seen_at, started_at, version) VALUES (?, ?, ?, ?)
+            ON CONFLICT (name) DO UPDATE SET seen_at = excluded.seen_at, started_at = excluded.started_at, version = excluded.version
+            """, [t.name, t.seenAt.timeIntervalSince1970, t.startedAt.timeIntervalSince1970, t.version])
+    }
+
+    func save(_ d: TerminalDeviceRecord) throws {
+        try session.execute("""
+            INSERT INTO terminal_devices (terminal, id, entry, updated_at) VALUES (?, ?, ?, ?)
+            ON CONFLICT (terminal, id) DO UPDATE SET entry = excluded.entry, updated_at = excluded.updated_at
+            """, [d.terminal, d.id, d.entry, d.updatedAt.timeIntervalSince1970])
+    }
+
+    func removeDevices(terminal: String, keeping ids: [String]) throws {
+        guard !ids.isEmpty else {
+            return try session.execute("DELETE FROM terminal_devices WHERE terminal = ?", [terminal])
+        }
+        try session.execute("DELETE FROM terminal_devices WHERE terminal = ? AND id NOT IN (\(placeholders(ids.count)))",
+            [terminal] + ids.map { $0 })
+    }
+
     // MARK: SQL text
 
     func placeholders(_ count: Int) -> String { Array(repeating: "?", count: count).joined(separator: ", ") }

@@ -187,6 +187,19 @@ enum SQLiteMigrations {
             // A screen's recent calls: today's events of a few topics, without walking the whole log.
             try db.execute(sql: "CREATE INDEX events_topic_at ON events (topic, at)")
         }
+        m.registerMigration("v6_terminals") { db in
+            try db.execute(sql: """
+                -- Terminals sharing a database report themselves and their devices (see Terminals.swift);
+                -- on SQLite the tables stay empty: one daemon, whose devices are in memory.
+                CREATE TABLE terminals (
+                    name TEXT PRIMARY KEY, seen_at REAL NOT NULL, started_at REAL NOT NULL, version TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE terminal_devices (
+                    terminal TEXT NOT NULL, id TEXT NOT NULL, entry TEXT NOT NULL, updated_at REAL NOT NULL,
+                    PRIMARY KEY (terminal, id)
+                ) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

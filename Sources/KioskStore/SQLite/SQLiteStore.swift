@@ -79,6 +79,15 @@ public final class SQLiteStore: Store {
 
     public var restartMayHeal: Bool { true }
 
+    public var isShared: Bool { false }
+
+    public func facts() async -> StorageFacts {
+        guard let pool = state.withLock({ $0.pool }),
+            let applied = try? await pool.read({ db in try SQLiteMigrations.migrator.appliedIdentifiers(db) })
+        else { return StorageFacts() }
+        return StorageFacts(schema: applied.sorted().last)
+    }
+
     public var health: StorageHealth { state.withLock { $0.health } }
 
     public func setHealthSink(_ sink: @escaping @Sendable (StorageHealth) -> Void) {

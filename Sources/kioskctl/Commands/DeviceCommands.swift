@@ -75,7 +75,7 @@ enum DeviceText {
 struct DevicesCommand: KioskCommand {
     static let configuration = CommandConfiguration(
         commandName: "devices",
-        abstract: "List the devices attached to this kioskd and how each is doing (设备状态).")
+        abstract: "List the devices of this kioskd — and of every terminal on a shared hall database — and how each is doing (设备状态).")
 
     @OptionGroup(title: "Connection and output") var connection: ConnectionOptions
 
@@ -83,15 +83,23 @@ struct DevicesCommand: KioskCommand {
         try link.show(link.call(.deviceList)) { r in
             let list = r.arrayValue ?? []
             guard !list.isEmpty else { return "No devices are configured." }
-            var table = Table("id", "kind", "window", "transport", "endpoint", "health", "since", "last error")
+            // A shared hall database lists every terminal's devices: then say whose each is, and
+            // mark those of a terminal that stopped reporting.
+            let terminals = Set(list.compactMap { $0.text("terminal") })
+            let hall = terminals.count > 1
+            var table = hall
+                ? Table("terminal", "id", "kind", "window", "transport", "endpoint", "health", "since", "last error")
+                : Table("id", "kind", "window", "transport", "endpoint", "health", "since", "last error")
             table.shape("kind", .optional)
             table.shape("transport", .optional)
             table.shape("endpoint", .cut(min: 12))
             table.shape("health", .cut(min: 20), state: true)  // the reason matters more than the kind
             table.shape("last error", .cut(min: 12))
             for d in list {
-                table.add(d.text("id") ?? "", d.text("kind") ?? "", d.text("window") ?? "", d.text("transport") ?? "", d.text("endpoint") ?? "",
-                    DeviceText.health(d), Format.dateTime(d.text("health.since")), d.text("health.lastError") ?? "")
+                let health = d["stale"]?.boolValue == true ? "stale (\(DeviceText.health(d)))" : DeviceText.health(d)
+                let cells = [d.text("id") ?? "", d.text("kind") ?? "", d.text("window") ?? "", d.text("transport") ?? "",
+                    d.text("endpoint") ?? "", health, Format.dateTime(d.text("health.since")), d.text("health.lastError") ?? ""]
+                table.add(hall ? [d.text("terminal") ?? ""] + cells : cells)
             }
             return table.render()
         }

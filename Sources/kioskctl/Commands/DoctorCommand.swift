@@ -88,7 +88,18 @@ struct DoctorCommand: ParsableCommand {
         if let storage = status?["storage"], let state = storage["state"]?.stringValue {
             let backend = storage["backend"]?.plainText ?? "?"
             if state == "ok" {
-                add(.ok, "storage", backend + (status?["tickets"].map { ", \($0.plainText) tickets stored" } ?? ""))
+                let server = storage["server"].map { s in
+                    "PostgreSQL \(storage["serverVersion"]?.plainText ?? "") at \(s.plainText), " }
+                add(.ok, "storage", backend + ": " + (server ?? "") + "schema \(storage["schema"]?.plainText ?? "?")"
+                    + (status?["tickets"].map { ", \($0.plainText) tickets stored" } ?? ""))
+                // Every terminal stamps tickets and hall-days with its own clock: on a shared
+                // database they must agree with the server's (and so with each other).
+                if let skew = storage["clockSkewSeconds"]?.doubleValue {
+                    let text = abs(skew) < 0.05 ? "this terminal's clock agrees with the database server's"
+                        : String(format: "this terminal's clock is %.1f s %@ the database server's", abs(skew), skew > 0 ? "behind" : "ahead of")
+                    add(abs(skew) > 30 ? .fail : (abs(skew) > 2 ? .warn : .ok), "clock",
+                        text + (abs(skew) > 2 ? " — synchronize both with NTP (timedatectl set-ntp true)" : ""))
+                }
             } else {
                 // The reason says what to do; the restart is what systemd will do anyway.
                 add(.fail, "storage", "\(backend): \(state) since \(storage["since"]?.plainText ?? "?") — "
@@ -112,7 +123,11 @@ struct DoctorCommand: ParsableCommand {
         // 4. Every device.
         var realDevices = false
         if let client {
-            if let devices = (try? client.call(Method.deviceList.rawValue))?.arrayValue {
+            if let all = (try? client.call(Method.deviceList.rawValue))?.arrayValue {
+                // This terminal's devices decide the verdict; the other terminals' (a shared
+                // hall database) are shown, and warn when broken or not reporting.
+                let me = status?["terminal"]?.stringValue
+                let devices = all.filter { $0["terminal"] == nil || $0["terminal"]?.stringValue == me }
                 if devices.isEmpty { add(.ok, "devices", "none configured") }
                 for d in devices {
                     let id = d["id"]?.plainText ?? "?", transport = d["transport"]?.plainText ?? "?"
@@ -124,6 +139,17 @@ struct DoctorCommand: ParsableCommand {
                     let place = endpoint.isEmpty || endpoint == transport ? transport : "\(transport) \(endpoint)"
                     add(verdict, "device", "\(id) (\(d["kind"]?.plainText ?? "?"), \(place)): \(state)"
                         + (reason.isEmpty || state == "ok" ? "" : " — \(reason)"))
+                }
+                for d in all where !devices.contains(d) {
+                    let id = "\(d["terminal"]?.plainText ?? "?")/\(d["id"]?.plainText ?? "?")"
+                    let state = d["health"]?["state"]?.stringValue ?? "?"
+                    let reason = d["health"]?["lastError"]?.stringValue ?? d["health"]?["reason"]?.stringValue ?? ""
+                    if d["stale"]?.boolValue == true {
+                        add(.warn, "device", "\(id): no report from its terminal since \(Format.dateTime(d["reportedAt"]?.stringValue ?? "")) (stale; last known \(state)) — is kioskd running there?")
+                    } else {
+                        add(state == "ok" ? .ok : .warn, "device", "\(id) (\(d["kind"]?.plainText ?? "?")): \(state)"
+                            + (reason.isEmpty || state == "ok" ? "" : " — \(reason)"))
+                    }
                 }
             } else {
                 add(.fail, "devices", "device.list failed")

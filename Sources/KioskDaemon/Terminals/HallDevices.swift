@@ -1,0 +1,40 @@
+import Foundation
+import KioskCore
+import KioskProtocol
+import KioskStore
+
+/// `device.list` for the whole hall (全厅设备): this daemon's devices as they are now, then every
+/// other terminal's as it last reported them from the shared database. Each entry names its
+/// `terminal`; `stale` is true when that terminal has not reported for `terminal_stale_seconds`
+/// (stopped, crashed, or cut off), its states being the last known; `reportedAt` says when that
+/// terminal last reported.
+enum HallDevices {
+    static func list(own: JSONValue, terminal: String, store: any Store, staleAfter: TimeInterval, now: Date,
+        timeZone: TimeZone) async -> JSONValue {
+        var entries = (own.arrayValue ?? []).map { mark($0, terminal: terminal, stale: false) }
+        guard store.isShared else { return .array(entries) }
+        // The database away: this terminal's own devices are still worth showing.
+        guard let (terminals, devices) = try? await store.read({ r in (try r.terminals(), try r.terminalDevices()) }) else {
+            return .array(entries)
+        }
+        let seen = Dictionary(terminals.map { ($0.name, $0.seenAt) }, uniquingKeysWith: { a, _ in a })
+        for d in devices where d.terminal != terminal {
+            guard let entry = try? JSONCoding.decoder.decode(JSONValue.self, from: Data(d.entry.utf8)) else { continue }
+            let reported = seen[d.terminal] ?? d.updatedAt
+            var marked = mark(entry, terminal: d.terminal, stale: now.timeIntervalSince(reported) > staleAfter)
+            if var object = marked.objectValue {
+                object["reportedAt"] = .string(ISO8601.string(reported, timeZone: timeZone))
+                marked = .object(object)
+            }
+            entries.append(marked)
+        }
+        return .array(entries)
+    }
+
+    private static func mark(_ entry: JSONValue, terminal: String, stale: Bool) -> JSONValue {
+        guard var object = entry.objectValue else { return entry }
+        object["terminal"] = .string(terminal)
+        object["stale"] = .bool(stale)
+        return .object(object)
+    }
+}
