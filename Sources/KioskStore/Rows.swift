@@ -111,6 +111,7 @@ enum PrintAttemptRow {
             createdAt: Date(timeIntervalSince1970: row["created_at"]),
             updatedAt: Date(timeIntervalSince1970: row["updated_at"]))
         a.jobName = row["job_name"]
+        a.terminal = row["terminal"]
         return a
     }
 }

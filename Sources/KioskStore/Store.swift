@@ -158,6 +158,11 @@ public protocol StoreWriter: StoreReader {
     func save(_ device: TerminalDeviceRecord) throws
     /// Forgets `terminal`'s devices other than `keeping` (devices no longer in its config).
     func removeDevices(terminal: String, keeping ids: [String]) throws
+
+    /// Takes or renews the hall-wide lease `name` (租约) for `holder` until `until`; true when
+    /// `holder` has it — it already did, or the last holder's lease ran out before `now`. Work
+    /// only one daemon of a hall may do (the certificate pipeline) runs while its lease is held.
+    func claimLease(_ name: String, holder: String, now: Date, until: Date) throws -> Bool
 }
 
 /// A storage failure the caller cannot fix (disk full, database locked for too long, corrupt).

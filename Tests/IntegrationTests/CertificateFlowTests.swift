@@ -13,8 +13,14 @@ import Testing
 
     /// A daemon with the shipped templates, the health department and one simulated printer.
     static func daemon(output: String, requireRelease: Bool = true) throws -> DaemonHarness {
+        try DaemonHarness(extraConfig: certificateConfig(output: output, requireRelease: requireRelease))
+    }
+
+    /// The config of one simulated certificate printer writing into `output`, the shipped
+    /// templates and the health department.
+    static func certificateConfig(output: String, requireRelease: Bool) -> String {
         let certs = repo.appendingPathComponent("Config/certificates").path
-        return try DaemonHarness(extraConfig: """
+        return """
 
             [[devices]]
             id = "cert0"
@@ -32,7 +38,7 @@ import Testing
             name = "区卫生健康委员会"
             seal = "\(certs)/seals/health.png"
             types = ["public-health-license"]
-            """)
+            """
     }
 
     static let holderID = "500107198001011233"

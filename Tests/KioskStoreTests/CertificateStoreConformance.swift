@@ -87,8 +87,11 @@ func certificate(_ sequence: Int, order: String? = nil, state: CertificateState 
         let completed = done
         let second = try await store.write { w -> PrintAttempt in
             try w.update(completed)
-            return try w.insert(PrintAttempt(serial: serial, number: 2, printer: "cert1", state: .held, createdAt: t0 + 10))
+            var onT02 = PrintAttempt(serial: serial, number: 2, printer: "cert1", state: .held, createdAt: t0 + 10)
+            onT02.terminal = "T02"
+            return try w.insert(onT02)
         }
+        #expect(second.terminal == "T02")
         #expect(try await store.read { try $0.printAttempts(serial: serial) } == [done, second])
         #expect(try await store.read { try $0.openPrintAttempts() } == [second])
         // One job name per attempt: a second attempt 2 is refused.

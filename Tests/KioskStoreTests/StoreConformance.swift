@@ -241,3 +241,22 @@ func ticketWithEveryField() -> Ticket {
         #expect(try await store.read { try $0.terminalDevices() }.map { "\($0.terminal)/\($0.id)" } == ["T01/printer0"])
     }
 }
+
+/// A lease is held by one daemon at a time until it runs out.
+@Suite struct LeaseConformanceTests {
+    @Test(arguments: Backends.all) func aLeaseIsOneHoldersUntilItRunsOut(_ backend: Backends.Factory) async throws {
+        let (store, _, cleanup) = try backend.make()
+        defer { cleanup() }
+        let t = Date(timeIntervalSince1970: 1_790_000_000)
+        func claim(_ holder: String, at seconds: Double) async throws -> Bool {
+            try await store.write { w in try w.claimLease("pipeline", holder: holder, now: t + seconds, until: t + seconds + 15) }
+        }
+        #expect(try await claim("T01", at: 0))
+        #expect(try await !claim("T02", at: 5), "T01 holds it")
+        #expect(try await claim("T01", at: 10), "the holder renews")
+        #expect(try await !claim("T02", at: 24), "renewed until 25")
+        #expect(try await claim("T02", at: 26), "run out: T02 takes it")
+        #expect(try await !claim("T01", at: 27))
+        #expect(try await store.write { w in try w.claimLease("other", holder: "T01", now: t + 27, until: t + 40) }, "leases are by name")
+    }
+}

@@ -124,6 +124,9 @@ public struct PrintAttempt: Sendable, Equatable {
     public var jobName: String
     /// The printer's job id once submitted.
     public var job: Int?
+    /// The terminal whose printer has the job (终端): only that daemon can look it up after a
+    /// crash. Nil for attempts made before terminals were recorded (this machine's).
+    public var terminal: String?
     public var state: State
     public var reason: String?
     public var createdAt: Date

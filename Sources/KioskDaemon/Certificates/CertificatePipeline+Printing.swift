@@ -20,6 +20,11 @@ extension CertificatePipeline {
         var tried = Set<String>()
         var reasons: [String] = []
         let attempts = try await store.read { try $0.printAttempts(serial: serial) }
+        if let open = attempts.last(where: \.isOpen), !isMine(open) {
+            // On another terminal's printer: only that daemon can tell whether it printed.
+            logger.notice("certificate \(serial): its job \(open.jobName) is on terminal \(open.terminal ?? "?")'s printer; left to it")
+            return c
+        }
         if let open = attempts.last(where: \.isOpen) {
             switch await follow(open) {
             case .completed(let warning): return try await printed(serial, attempt: open, warning: warning)
@@ -79,7 +84,9 @@ extension CertificatePipeline {
         return try await store.write { w in
             var c = try CertificateService.certificate(serial, in: w)
             let number = (try w.printAttempts(serial: serial).map(\.number).max() ?? 0) + 1
-            let attempt = try w.insert(PrintAttempt(serial: serial, number: number, printer: printer, createdAt: now))
+            var made = PrintAttempt(serial: serial, number: number, printer: printer, createdAt: now)
+            made.terminal = self.terminal
+            let attempt = try w.insert(made)
             c.printer = printer
             if c.state != .printing {
                 try CertificateService.move(w, &c, to: .printing, actor: "kioskd", note: "on \(printer)", at: now)
@@ -108,6 +115,7 @@ extension CertificatePipeline {
                 if let found = try await printer.job(named: attempt.jobName) {
                     attempt.job = found.id
                 } else {
+                    try await ensurePDF(serial)
                     attempt.job = try await printer.submit(documentPath: pdfPath(serial), jobName: attempt.jobName)
                 }
                 attempt.state = .submitted

@@ -32,6 +32,10 @@ final class CertificatePipeline: Service, Sendable {
     private let workIn: AsyncStream<String>.Continuation
     /// Serialises work on one certificate (the background loop and a kiosk pickup).
     private let busy = Mutex<Set<String>>([])
+    /// This machine's name: its print jobs carry it (`PrintAttempt.terminal`).
+    let terminal: String
+    /// Holds the hall's certificate-pipeline lease (a shared database; see `+Ownership`).
+    let owner = Atomic<Bool>(false)
 
     init(
         config: HallConfig, store: any Store, clock: any HallClock, templates: [String: CertificateTemplate],
@@ -47,6 +51,7 @@ final class CertificatePipeline: Service, Sendable {
         self.logger = logger
         self.jobPoll = jobPoll
         self.retryInterval = retryInterval
+        self.terminal = config.daemon.terminal
         (work, workIn) = AsyncStream.makeStream(of: String.self, bufferingPolicy: .unbounded)
     }
 
@@ -58,16 +63,9 @@ final class CertificatePipeline: Service, Sendable {
     func run() async throws {
         // Unfinished business of a previous run: open print attempts first, then certificates
         // that were received or rendered but not yet printed.
+        await renewLease()
         do {
-            let pending = try await store.read { r -> [String] in
-                let open = try r.openPrintAttempts().map(\.serial)
-                let waiting = try [CertificateState.received, .rendered, .printing, .held].flatMap {
-                    try r.certificates(state: $0, day: nil, limit: 10_000).map(\.serial.description)
-                }
-                var seen = Set<String>()
-                return (open + waiting).filter { seen.insert($0).inserted }
-            }
-            for serial in pending { wake(serial) }
+            for serial in try await unfinishedWork() { wake(serial) }
         } catch {
             logger.failure(.error, "certificate pipeline: cannot read unfinished work", error)
         }
@@ -93,7 +91,13 @@ final class CertificatePipeline: Service, Sendable {
     private func retryWaiting() async {
         while !Task.isCancelled {
             try? await Task.sleep(for: retryInterval)
-            guard let waiting = try? await store.read({ r -> [String] in
+            // On a shared database: keep (or take over) the lease, and as its holder pick up what
+            // other daemons received.
+            if await renewLease() || (store.isShared && ownsNewWork) {
+                for serial in (try? await unfinishedWork()) ?? [] { wake(serial) }
+                continue
+            }
+            guard ownsNewWork, let waiting = try? await store.read({ r -> [String] in
                 let open = Set(try r.openPrintAttempts().map(\.serial))
                 return try r.certificates(state: .held, day: nil, limit: 1_000)
                     .filter { $0.printMode == .now && !open.contains($0.serial.description) }.map(\.serial.description)
@@ -109,6 +113,7 @@ final class CertificatePipeline: Service, Sendable {
     func advance(_ serial: String) async {
         guard claim(serial) else { return }
         defer { unclaim(serial) }
+        guard await mayAdvance(serial) else { return }
         do {
             var c = try await load(serial)
             if c.state == .received { c = try await render(c) }
@@ -167,8 +172,7 @@ final class CertificatePipeline: Service, Sendable {
         let path = pdfPath(serial)
         let layout: CertificateLayout
         do {
-            layout = try CertificateRenderer.shared.render(
-                template: template, fields: c.fields, sealImage: department.seal, qrPayload: payload, to: path)
+            layout = try renderFile(c, template: template, seal: department.seal, qrPayload: payload)
         } catch {
             logger.error("certificate \(serial) cannot be rendered: \(error)")
             return try await move(c, to: .failed, actor: "kioskd", note: "rendering failed: \(error)")
@@ -189,6 +193,30 @@ final class CertificatePipeline: Service, Sendable {
                 "department": .string(department.id), "sealImage": .string(sealDigest), "approvedBy": .string(c.approvedBy.id),
             ])
             return c
+        }
+    }
+
+    private func renderFile(_ c: Certificate, template: CertificateTemplate, seal: String, qrPayload: String) throws -> CertificateLayout {
+        try CertificateRenderer.shared.render(
+            template: template, fields: c.fields, sealImage: seal, qrPayload: qrPayload, to: pdfPath(c.serial.description))
+    }
+
+    /// The certificate's PDF on this machine, rendered again from what is stored when it was
+    /// rendered on another terminal (a shared hall database: printed at a kiosk for pickup).
+    /// The same template, fields, seal and signed QR give the same certificate; the audit
+    /// records the render and the terminal.
+    func ensurePDF(_ serial: String) async throws {
+        guard !FileManager.default.fileExists(atPath: pdfPath(serial)) else { return }
+        let c = try await load(serial)
+        guard let template = templates[c.type], let department = config.certificates.department(c.department),
+            let payload = c.qrPayload
+        else { throw KioskError(.invalidState, "certificate \(serial) cannot be rendered here: its template or department is not configured") }
+        _ = try renderFile(c, template: template, seal: department.seal, qrPayload: payload)
+        let digest = Self.sha256(file: pdfPath(serial)), now = clock.now(), me = terminal
+        try await store.write { w in
+            try AuditTrail.append(w, at: now, .render, subject: serial, actor: "kioskd", details: [
+                "template": .string(template.id), "pdf": .string(digest), "terminal": .string(me),
+            ])
         }
     }
 

@@ -47,18 +47,6 @@ public struct Daemon {
             hallName: config.hall.name)
         storageWatch.start()
         let persons = try PersonKeys.load(stateDir: config.daemon.stateDir)
-        let keyAgreed = Mutex(false)
-        /// True once the hall's database has this daemon's person key (or it recorded it).
-        let agreeOnPersonKey: @Sendable () async throws -> Void = {
-            guard !keyAgreed.withLock({ $0 }) else { return }
-            try await persons.agree(with: store, stateDir: config.daemon.stateDir)
-            keyAgreed.withLock { $0 = true }
-        }
-        do {
-            try await agreeOnPersonKey()
-        } catch is StoreError {
-            logger.warning("person key not yet checked against the hall database (storage unavailable); checking when it is back")
-        }
         // Model profiles: installed, local, and (for a checkout) the repo's Devices/profiles.
         let configDir = (options.configPath as NSString).deletingLastPathComponent
         let voice = config.voice.map { VoiceDevice(settings: $0, clock: options.clock) }
@@ -94,6 +82,21 @@ public struct Daemon {
         }
         let certificates = try CertificateService(
             config: config, store: store, clock: options.clock, persons: persons, registry: devices.registry, logger: logger)
+        // Every daemon on a hall database must hash and sign with the hall's keys.
+        let keyAgreement = HallKeyAgreement(stateDir: config.daemon.stateDir, persons: persons,
+            signingKey: SigningPublicKeyFingerprint(value: certificates.signer.publicKey.fingerprint))
+        let keysAgreed = Mutex(false)
+        /// Done once the hall's database has this daemon's keys (or it recorded them).
+        let agreeOnKeys: @Sendable () async throws -> Void = {
+            guard !keysAgreed.withLock({ $0 }) else { return }
+            try await keyAgreement.agree(with: store)
+            keysAgreed.withLock { $0 = true }
+        }
+        do {
+            try await agreeOnKeys()
+        } catch is StoreError {
+            logger.warning("keys not yet checked against the hall database (storage unavailable); checking when it is back")
+        }
         let dispatcher = Dispatcher(hall: hall, status: status, devices: devices, certificates: certificates,
             screens: ScreenDirectory(hall: hall, streams: screenStreams), voice: VoiceDesk(device: voice),
             logger: logger)
@@ -121,7 +124,7 @@ public struct Daemon {
             maintain: {
                 try await store.maintain()
                 do {
-                    try await agreeOnPersonKey()
+                    try await agreeOnKeys()
                 } catch let error as KioskError {
                     // A terminal with another hall's key must not issue a single ticket.
                     logger.critical("\(error.message); stopping")

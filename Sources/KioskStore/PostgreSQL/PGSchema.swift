@@ -149,6 +149,10 @@ enum PGSchema {
                 terminal text NOT NULL, id text NOT NULL, entry text NOT NULL, updated_at double precision NOT NULL,
                 PRIMARY KEY (terminal, id));
             """),
+        .init(name: "v3_print_terminals_and_leases", sql: """
+            ALTER TABLE print_attempts ADD COLUMN terminal text;
+            CREATE TABLE leases (name text PRIMARY KEY, holder text NOT NULL, expires_at double precision NOT NULL);
+            """),
     ])
 
     /// Appends one event inside the caller's transaction and returns its seq: the next value of

@@ -380,11 +380,11 @@ struct SQLAccess<Session: SQLSession>: StoreWriter {
     func insert(_ attempt: PrintAttempt) throws -> PrintAttempt {
         var a = attempt
         a.id = try counted(session.scalar("""
-            INSERT INTO print_attempts (serial, number, printer, job_name, job, state, reason, created_at, updated_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+            INSERT INTO print_attempts (serial, number, printer, job_name, job, state, reason, created_at, updated_at, terminal)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
             """, [attempt.serial, attempt.number, attempt.printer, attempt.jobName, attempt.job,
                 attempt.state.rawValue, attempt.reason, attempt.createdAt.timeIntervalSince1970,
-                attempt.updatedAt.timeIntervalSince1970]), "print_attempts")
+                attempt.updatedAt.timeIntervalSince1970, attempt.terminal]), "print_attempts")
         return a
     }
 
@@ -440,6 +440,18 @@ struct SQLAccess<Session: SQLSession>: StoreWriter {
         }
         try session.execute("DELETE FROM terminal_devices WHERE terminal = ? AND id NOT IN (\(placeholders(ids.count)))",
             [terminal] + ids.map { $0 })
+    }
+
+    // MARK: leases
+
+    func claimLease(_ name: String, holder: String, now: Date, until: Date) throws -> Bool {
+        let got: String? = try session.scalar("""
+            INSERT INTO leases (name, holder, expires_at) VALUES (?1, ?2, ?4)
+            ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+                WHERE leases.holder = excluded.holder OR leases.expires_at < CAST(?3 AS DOUBLE PRECISION)
+            RETURNING holder
+            """, [name, holder, now.timeIntervalSince1970, until.timeIntervalSince1970])
+        return got == holder
     }
 
     // MARK: SQL text

@@ -200,6 +200,14 @@ enum SQLiteMigrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v7_print_terminals_and_leases") { db in
+            try db.execute(sql: """
+                -- Which terminal's printer has a job: only that daemon can look it up after a crash.
+                ALTER TABLE print_attempts ADD COLUMN terminal TEXT;
+                -- Hall-wide work one daemon at a time (the certificate pipeline): who, until when.
+                CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at REAL NOT NULL) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

@@ -2,7 +2,8 @@ import Foundation
 import KioskTestSupport
 
 /// Several real kioskd processes — terminals of one hall — on one real PostgreSQL database, as
-/// a hall runs them: each with its own state dir and socket, all with the same `person.key`.
+/// a hall runs them: each with its own state dir and socket, all with the hall's keys
+/// (`person.key`, `certificate-signing.key`) copied from the first, as docs/operations.md says.
 final class SharedHall: @unchecked Sendable {
     let daemons: [DaemonHarness]
     let url: String
@@ -12,7 +13,6 @@ final class SharedHall: @unchecked Sendable {
     init(count: Int = 3, url: String? = nil, extra: (Int) -> String = { _ in "" }) throws {
         let url = try url ?? PrivatePostgres.shared().createDatabase()
         self.url = url
-        let key = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
         daemons = try (0..<count).map { i in
             let d = try DaemonHarness(extraConfig: """
 
@@ -21,17 +21,27 @@ final class SharedHall: @unchecked Sendable {
                 url = "\(url)"
                 \(extra(i))
                 """, daemonExtra: "terminal = \"T0\(i + 1)\"")
-            try FileManager.default.createDirectory(atPath: d.stateDir, withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o750])
-            let keyPath = d.stateDir + "/person.key"
-            FileManager.default.createFile(atPath: keyPath, contents: key, attributes: [.posixPermissions: 0o600])
             return d
         }
     }
 
+    /// Starts the first daemon (which makes the hall's keys), gives the others its keys, and
+    /// starts them.
     func startAll() throws {
-        for d in daemons { try d.start() }
+        try daemons[0].start()
+        for d in daemons.dropFirst() {
+            try FileManager.default.createDirectory(atPath: d.stateDir, withIntermediateDirectories: true,
+                attributes: [.posixPermissions: 0o750])
+            for key in Self.hallKeys {
+                let from = daemons[0].stateDir + "/" + key, to = d.stateDir + "/" + key
+                try? FileManager.default.removeItem(atPath: to)
+                try FileManager.default.copyItem(atPath: from, toPath: to)
+            }
+            try d.start()
+        }
     }
+
+    static let hallKeys = ["person.key", "certificate-signing.key"]
 
     subscript(_ i: Int) -> DaemonHarness { daemons[i] }
 }

@@ -114,3 +114,33 @@ import Testing
         for d in displays { #expect(try d.nextEvent(timeout: 0.3) == nil, "each event once") }
     }
 }
+
+/// A terminal that joins the hall with keys of its own (a fresh install, key files not copied)
+/// would split the hall: its hashes and signatures match no one else's. It refuses to start and
+/// names the file to copy; with the hall's key it starts.
+@Suite(.serialized) struct HallKeyTests {
+    @Test func aTerminalWithAnotherKeyRefusesToStartAndNamesTheFile() throws {
+        let hall = try SharedHall(count: 2)
+        try hall[0].start()
+        do {
+            try hall[1].start()
+            Issue.record("a terminal with its own person.key started")
+        } catch {
+            #expect("\(error)".contains("person.key is not the key this hall's database was started with"), "\(error)")
+        }
+        // The hall's person key, but still its own signing key: refused for that one.
+        try FileManager.default.removeItem(atPath: hall[1].stateDir + "/person.key")
+        try FileManager.default.copyItem(atPath: hall[0].stateDir + "/person.key", toPath: hall[1].stateDir + "/person.key")
+        do {
+            try hall[1].start()
+            Issue.record("a terminal with its own certificate-signing.key started")
+        } catch {
+            #expect("\(error)".contains("certificate-signing.key is not the key"), "\(error)")
+        }
+        try FileManager.default.removeItem(atPath: hall[1].stateDir + "/certificate-signing.key")
+        try FileManager.default.copyItem(atPath: hall[0].stateDir + "/certificate-signing.key",
+            toPath: hall[1].stateDir + "/certificate-signing.key")
+        try hall[1].start()
+        #expect(try hall[1].client().call("daemon.status")["storage"]?["state"] == .string("ok"))
+    }
+}

@@ -55,7 +55,9 @@ struct CUPSPrintingTests {
         #expect(try await second.jobs(named: attempt).map(\.id) == [id])  // across all queues too
 
         cups.setMode("P1", "ok")
-        let done = try #require(await T.job(id, on: second))
+        // CUPS retries the held job on its own schedule: under a loaded full run that took
+        // longer than the default 15 s once.
+        let done = try #require(await T.job(id, on: second, timeout: .seconds(60)))
         #expect(done.state == .completed)
         // Finished jobs stay findable (which-jobs=all), and only there.
         #expect(try await second.jobs(queue: "P1", named: attempt, which: .all).map(\.state) == [.completed])
