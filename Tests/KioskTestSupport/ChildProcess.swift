@@ -38,7 +38,19 @@ public final class ChildProcess: @unchecked Sendable {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
-        let rc = posix_spawnp(&pid, executable, &actions, nil, argv, envp)  // a bare name is looked up in PATH
+        // A child starts with no signal blocked and default actions: it inherits the spawning
+        // thread's mask (a dispatch thread blocks most signals) and ignored signals (a background
+        // job ignores SIGINT), and a strace that never sees its SIGTERM never detaches.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let rc = posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)  // a bare name is looked up in PATH
         guard rc == 0 else {
             throw NSError(domain: NSPOSIXErrorDomain, code: Int(rc),
                 userInfo: [NSLocalizedDescriptionKey: "cannot start \(executable): \(String(cString: strerror(rc)))"])
