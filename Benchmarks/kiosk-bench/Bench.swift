@@ -14,7 +14,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "kiosk-bench",
         abstract: "Benchmarks kioskd: take latency, read throughput, event fan-out, memory, start time.")
 
-    @Option(help: "Which: all, commit, take, curve, reads, events, memory, startup, store, idcard, print, render, cups, abuse, screens, voice, bus.") var only = "all"
+    @Option(help: "Which: all, commit, take, curve, reads, events, memory, startup, store, idcard, print, render, cups, abuse, screens, voice, bus, postgres.") var only = "all"
     @Option(help: "The repository's Config folder (certificate templates for `render`).") var configDir = "Config"
     @Option(help: "queue.take round trips to time.") var takes = 2000
     @Option(help: "Timed requests of each kind per level of `curve`.") var curveSamples = 300
@@ -45,6 +45,7 @@ struct Bench: ParsableCommand {
         if want("screens") { try screens() }
         if want("voice") { try voice() }
         if want("bus") { try windowBus() }
+        if want("postgres") { try postgres() }
     }
 
     /// The store alone, in-process: what one read transaction and one query cost.
@@ -96,16 +97,21 @@ struct Bench: ParsableCommand {
 
     func takeLatency(commitP50: Double) throws {
         let d = try Daemon.start()
-        let c = try KioskClient(socketPath: d.socket)
-        for _ in 0..<50 { try c.call("queue.take", ["category": "C"]) }  // warm up
+        let p = try timedTakes(socket: d.socket)
+        say(String(format: "queue.take round trip (%d): p50 %.3f ms, p99 %.3f ms; p50 = %.2f× raw commit", takes, p.p50, p.p99, p.p50 / commitP50))
+    }
+
+    /// `takes` round trips of `queue.take` on one connection, after 50 to warm up.
+    func timedTakes(socket: String) throws -> Percentiles {
+        let c = try KioskClient(socketPath: socket)
+        for _ in 0..<50 { try c.call("queue.take", ["category": "C"]) }
         var samples: [Double] = []
         for _ in 0..<takes {
             let t0 = DispatchTime.now()
             try c.call("queue.take", ["category": "C"])
             samples.append(ms(since: t0))
         }
-        let p = Percentiles(samples)
-        say(String(format: "queue.take round trip (%d): p50 %.3f ms, p99 %.3f ms; p50 = %.2f× raw commit", takes, p.p50, p.p99, p.p50 / commitP50))
+        return Percentiles(samples)
     }
 
     func readThroughput() throws {

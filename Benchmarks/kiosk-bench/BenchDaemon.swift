@@ -9,8 +9,9 @@ final class Daemon {
     let config: String
     var process: Process?
 
-    /// `devices`: extra `[[devices]]` TOML appended to the config.
-    init(prepareOnly: Bool = false, devices: String = "") throws {
+    /// `devices`: extra `[[devices]]` TOML appended to the config; `daemon`: extra `[daemon]`
+    /// keys (a `terminal` name).
+    init(prepareOnly: Bool = false, devices: String = "", daemon: String = "") throws {
         dir = try TempDir()
         socket = dir.path + "/k.sock"
         stateDir = dir.path + "/state"
@@ -21,6 +22,7 @@ final class Daemon {
             socket = "\(socket)"
             state_dir = "\(stateDir)"
             log_level = "error"
+            \(daemon)
             [hall]
             code = "bench"
             name = "benchmark hall"

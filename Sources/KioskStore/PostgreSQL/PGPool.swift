@@ -64,14 +64,19 @@ final class PGPool: Sendable {
     /// Runs `body` in one transaction and commits it.
     func transaction<T: Sendable>(_ mode: Mode = .write, _ body: @escaping @Sendable (PGConnection) throws -> T) async throws -> T {
         var attempt = 0
+        var staleDropped = 0
         while true {
             attempt += 1
-            let c = try await checkOut()
+            let (c, reused) = try await checkOut()
             do {
                 let value = try await run {
                     do {
                         // Inside: a lock wait that times out leaves the transaction to roll back.
-                        try c.run(script: Self.begin(mode))
+                        do {
+                            try c.run(script: Self.begin(mode))
+                        } catch let error as PGError where error.kind == .connection && reused {
+                            throw StaleConnection(error: error)
+                        }
                         let value = try body(c)
                         try c.execute("COMMIT")
                         return value
@@ -83,6 +88,14 @@ final class PGPool: Sendable {
                 checkIn(c)
                 setHealth(.ok())
                 return value
+            } catch let stale as StaleConnection {
+                // An idle connection that died meanwhile (the server restarted, or failed over):
+                // nothing ran on it, so try again on another — at most once per connection.
+                checkIn(c)
+                staleDropped += 1
+                if staleDropped <= size { continue }
+                setHealth(StorageHealth(state: .fault, error: "PostgreSQL: \(stale.error.message)"))
+                throw stale.error
             } catch let error as PGError {
                 checkIn(c)
                 if error.kind == .connection { setHealth(StorageHealth(state: .fault, error: "PostgreSQL: \(error.message)")) }
@@ -113,7 +126,13 @@ final class PGPool: Sendable {
 
     // MARK: Connections
 
-    private func checkOut() async throws -> PGConnection {
+    /// A connection that failed at its first statement after waiting idle in the pool.
+    private struct StaleConnection: Error {
+        let error: PGError
+    }
+
+    /// An idle connection (`reused`), or a new one.
+    private func checkOut() async throws -> (PGConnection, reused: Bool) {
         while true {
             enum Next { case use(PGConnection), open, wait }
             let next = state.withLock { s -> Next in
@@ -126,15 +145,15 @@ final class PGPool: Sendable {
             }
             switch next {
             case .use(let c):
-                return c
+                return (c, true)
             case .open:
                 do {
                     let url = self.url, timeout = connectTimeoutSeconds
-                    return try await run {
+                    return (try await run {
                         let c = try PGConnection(url: url, connectTimeoutSeconds: timeout)
                         try c.requireDurableCommits()
                         return c
-                    }
+                    }, false)
                 } catch {
                     wakeOne { $0.open -= 1 }
                     setHealth(StorageHealth(state: .fault, error: "PostgreSQL: \((error as? PGError)?.message ?? "\(error)")"))

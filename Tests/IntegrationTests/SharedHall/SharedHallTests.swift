@@ -115,6 +115,42 @@ import Testing
     }
 }
 
+/// The hall server's screens show what every terminal does: a ticket taken at T01 and called
+/// from a window on T02 reaches the screen stream served by T03, live, with the same seq every
+/// daemon gives it.
+@Suite(.serialized) struct SharedHallScreenTests {
+    @Test func theHallServersScreenStreamShowsCallsMadeOnOtherDaemons() throws {
+        let port = RawHTTP.freePort()
+        let hall = try SharedHall { i in
+            i == 2 ? """
+
+                [http]
+                listen = "127.0.0.1:\(port)"
+
+                [[screens]]
+                id = "hall"
+                name = "大厅主屏"
+                """ : ""
+        }
+        try hall.startAll()
+        #expect(eventually(10) { (try? RawHTTP.request(port: port, "GET", "/healthz").status) == 200 })
+        let stream = try HTTPListenerTests.openStream(port: port, "/screens/hall/events")
+        _ = stream.read(until: { $0.contains("\r\n\r\n") }, timeout: 5)
+        let number = try #require(try hall[0].client(role: "kiosk").call("queue.take", ["category": "A"])["number"]?.stringValue)
+        let counter = try hall[1].client(role: "counter")
+        try counter.call("window.open", ["window": "1", "staff": "王芳"])
+        try counter.call("queue.call", ["window": "1"])
+        let text = stream.read(until: { HTTPListenerTests.messages($0).contains { $0.event == "ticket.called" } }, timeout: 15)
+        let called = try #require(HTTPListenerTests.messages(text).first { $0.event == "ticket.called" }, "\(text)")
+        #expect(called.data.contains(number))
+        // The same seq as on the daemon that committed it.
+        let display = try hall[1].client(role: "display")
+        try display.call("events.subscribe", ["topics": ["ticket.called"], "since": 0])
+        let replayed = try #require(try display.nextEvent(timeout: 5))
+        #expect(replayed.seq == Int64(called.id))
+    }
+}
+
 /// A terminal that joins the hall with keys of its own (a fresh install, key files not copied)
 /// would split the hall: its hashes and signatures match no one else's. It refuses to start and
 /// names the file to copy; with the hall's key it starts.

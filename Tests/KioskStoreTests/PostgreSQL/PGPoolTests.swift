@@ -83,4 +83,19 @@ import Testing
         #expect(pool.health.state == .ok)
         #expect(seen.withLock { $0 } == [.fault, .ok])
     }
+
+    /// A server restarted while the pool's connections sat idle: the next transaction finds
+    /// them dead at its first statement, before anything ran, and simply uses a new one — no
+    /// request fails for a restart that is already over.
+    @Test func aServerRestartedMeanwhileCostsNoFailedTransaction() async throws {
+        let pg = try PrivatePostgres(port: 55444)
+        defer { pg.remove() }
+        let pool = PGPool(url: pg.url(database: "postgres"), size: 2)
+        _ = try await pool.transaction { c in _ = try c.execute("CREATE TABLE r (v int)") }
+        try pg.stop(.fast)
+        try pg.start()
+        _ = try await pool.transaction { c in _ = try c.execute("INSERT INTO r VALUES (1)") }
+        #expect(try await pool.transaction(.read) { c in try c.execute("SELECT count(*) FROM r").int64(0, 0) } == 1)
+        #expect(pool.health.state == .ok)
+    }
 }
