@@ -44,7 +44,7 @@ public struct Daemon {
         let bus = EventBus(timeZone: config.daemon.timeZone)
         store.setEventSink { bus.publish($0) }
         let storageWatch = StorageWatch(store: store, bus: bus, logger: logger, timeZone: config.daemon.timeZone,
-            hallName: config.hall.name)
+            hallName: config.hall.name, terminal: config.daemon.terminal)
         storageWatch.start()
         let persons = try PersonKeys.load(stateDir: config.daemon.stateDir)
         // Model profiles: installed, local, and (for a checkout) the repo's Devices/profiles.

@@ -14,13 +14,16 @@ final class StorageWatch: Sendable {
     let logger: Logger
     let timeZone: TimeZone
     let hallName: String
+    /// Which daemon saw it: on a shared hall database each reports its own outage.
+    let terminal: String
 
-    init(store: any Store, bus: EventBus, logger: Logger, timeZone: TimeZone, hallName: String) {
+    init(store: any Store, bus: EventBus, logger: Logger, timeZone: TimeZone, hallName: String, terminal: String) {
         self.store = store
         self.bus = bus
         self.logger = logger
         self.timeZone = timeZone
         self.hallName = hallName
+        self.terminal = terminal
     }
 
     /// Follows the store from now on, and says so if it is already faulted.
@@ -52,13 +55,14 @@ final class StorageWatch: Sendable {
     private func announceFault(_ error: String) {
         logger.error("storage fault: \(error)")
         Systemd.notify("STATUS=\(statusLine)")
-        bus.publishUnrecorded(topic: EventTopic.storageStatus, at: Date(), json: json(["state": "fault", "error": error]))
+        bus.publishUnrecorded(topic: EventTopic.storageStatus, at: Date(), json: json(["state": "fault", "error": error, "terminal": terminal]))
     }
 
     private func announceRecovery(after fault: StorageHealth) {
         logger.notice("storage ok again (after: \(fault.error ?? "?"))")
         Systemd.notify("STATUS=\(statusLine)")
-        let data = json(["state": "ok", "fault": fault.error ?? "", "faultSince": ISO8601.string(fault.since, timeZone: timeZone)])
+        let data = json(["state": "ok", "fault": fault.error ?? "", "faultSince": ISO8601.string(fault.since, timeZone: timeZone),
+            "terminal": terminal])
         Task {
             do {
                 _ = try await store.write { w in try w.appendEvent(topic: EventTopic.storageStatus, at: Date(), json: data) }
