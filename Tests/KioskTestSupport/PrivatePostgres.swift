@@ -53,7 +53,7 @@ public final class PrivatePostgres: Sendable {
         guard let bin = Self.bin else { throw Failure(description: "PostgreSQL is not installed: run scripts/setup") }
         dir = try Self.makeFolder()
         self.port = port
-        try Self.check(Self.tool(bin + "/pg_basebackup", ["-D", dataDir, "-R", "-X", "stream", "--no-sync",
+        try Self.check(Self.tool(bin + "/pg_basebackup", ["-D", dataDir, "-R", "-X", "stream", "--no-sync", "--checkpoint=fast",
             "-h", primary.dir, "-p", "\(primary.port)", "-U", user]), "pg_basebackup")
         try start()
     }

@@ -38,6 +38,9 @@ final class PGConnection: @unchecked Sendable {
             throw PGError(.connection, reason.isEmpty ? "cannot connect" : reason)
         }
         conn = made
+        // Notices ("relation … already exists, skipping" while daemons migrate at once) are not
+        // errors: libpq's default prints them on stderr, into the daemon's log.
+        PQsetNoticeProcessor(made, { _, _ in }, nil)
     }
 
     deinit { PQfinish(conn) }
