@@ -11,7 +11,7 @@ final class Daemon {
 
     /// `devices`: extra `[[devices]]` TOML appended to the config; `daemon`: extra `[daemon]`
     /// keys (a `terminal` name).
-    init(prepareOnly: Bool = false, devices: String = "", daemon: String = "") throws {
+    init(prepareOnly: Bool = false, devices: String = "", daemon: String = "", windows: Int = 4) throws {
         dir = try TempDir()
         socket = dir.path + "/k.sock"
         stateDir = dir.path + "/state"
@@ -36,22 +36,7 @@ final class Daemon {
             name = "企业开办"
             prefix = "A"
             hours = "00:00-24:00"
-            [[windows]]
-            id = "1"
-            name = "1号窗口"
-            serves = ["A", "C"]
-            [[windows]]
-            id = "2"
-            name = "2号窗口"
-            serves = ["A", "C"]
-            [[windows]]
-            id = "3"
-            name = "3号窗口"
-            serves = ["A", "C"]
-            [[windows]]
-            id = "4"
-            name = "4号窗口"
-            serves = ["A", "C"]
+            \((1...windows).map { "[[windows]]\nid = \"\($0)\"\nname = \"\($0)号窗口\"\nserves = [\"A\", \"C\"]" }.joined(separator: "\n"))
             \(devices)
             """.write(toFile: config, atomically: true, encoding: .utf8)
     }

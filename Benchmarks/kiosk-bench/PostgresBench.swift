@@ -1,5 +1,6 @@
 import Foundation
 import KioskClient
+import KioskProtocol
 import KioskStore
 import KioskTestSupport
 import Synchronization
@@ -17,6 +18,10 @@ extension Bench {
         let three = try pgDaemons(3, url: pg.url(database: try pg.createDatabase().dbName))
         try pgHallThroughput(three)
         three.forEach { $0.stop() }
+        let hall = try pgDaemons(3, url: pg.url(database: try pg.createDatabase().dbName), windows: 6)
+        try pgCrossDaemonEvents(hall)
+        try pgHallLoad(hall)
+        hall.forEach { $0.stop() }
         try synchronousStandbyCost(primary: pg)
     }
 
@@ -39,10 +44,11 @@ extension Bench {
     }
 
     /// `count` kioskd on `url`, T01…, the first one's keys copied to the others.
-    func pgDaemons(_ count: Int, url: String) throws -> [Daemon] {
+    func pgDaemons(_ count: Int, url: String, windows: Int = 4) throws -> [Daemon] {
         var daemons: [Daemon] = []
         for i in 0..<count {
-            let d = try Daemon(devices: "[storage]\nbackend = \"postgres\"\nurl = \"\(url)\"", daemon: "terminal = \"T0\(i + 1)\"")
+            let d = try Daemon(devices: "[storage]\nbackend = \"postgres\"\nurl = \"\(url)\"", daemon: "terminal = \"T0\(i + 1)\"",
+                windows: windows)
             if let first = daemons.first {
                 for key in ["person.key", "certificate-signing.key"] {
                     try FileManager.default.copyItem(atPath: first.stateDir + "/" + key, toPath: d.stateDir + "/" + key)
@@ -83,6 +89,85 @@ extension Bench {
         let p = Percentiles(all)
         say(String(format: "postgres, %d kioskd × 2 clients taking at once: %.0f takes/s hall-wide, p50 %.3f ms, p99 %.3f ms",
             daemons.count, Double(all.count) / 10, p.p50, p.p99))
+    }
+
+    /// A ticket taken on T01 (one every 5 ms), its `ticket.issued` received by a subscriber on
+    /// T03: request sent → event read, through the commit, the notification, T03's read of the
+    /// log and its socket.
+    func pgCrossDaemonEvents(_ daemons: [Daemon]) throws {
+        let count = 500
+        let sent = Mutex<[String: DispatchTime]>([:])
+        let latencies = Mutex<[Double]>([])
+        let ready = Atomic<Bool>(false)
+        let socket = daemons[2].socket
+        let reader = Thread {
+            let subscriber = try! KioskClient(socketPath: socket)
+            try! subscriber.call("events.subscribe", ["topics": ["ticket.issued"]])
+            ready.store(true, ordering: .releasing)
+            while latencies.withLock({ $0.count }) < count {
+                guard let e = try? subscriber.nextEvent(timeout: 10) else { return }
+                let now = DispatchTime.now()
+                guard let number = e.data["ticket"]?["number"]?.stringValue, let t0 = sent.withLock({ $0[number] }) else { continue }
+                latencies.withLock { $0.append(Double(now.uptimeNanoseconds - t0.uptimeNanoseconds) / 1e6) }
+            }
+        }
+        reader.start()
+        while !ready.load(ordering: .acquiring) { usleep(1000) }
+        let kiosk = try KioskClient(socketPath: daemons[0].socket)
+        // The numbers to come follow the first one (A001 → A002, …).
+        let ahead = try kiosk.call("queue.take", ["category": "A"])["number"]?.stringValue.flatMap { Int($0.dropFirst()) } ?? 0
+        for n in 1...count {
+            let number = String(format: "A%03d", ahead + n)
+            sent.withLock { $0[number] = DispatchTime.now() }
+            try kiosk.call("queue.take", ["category": "A"])
+            usleep(5_000)
+        }
+        for _ in 0..<100 where latencies.withLock({ $0.count }) < count { usleep(50_000) }
+        let p = Percentiles(latencies.withLock { $0 })
+        say(String(format: "postgres, take on T01 → ticket.issued at a subscriber of T03 (%d of %d): p50 %.2f ms, p99 %.2f ms, max %.2f ms",
+            p.count, count, p.p50, p.p99, p.max))
+    }
+
+    /// 3 kioskd × 8 clients for a minute: on each, six take and two work a window of their own
+    /// (call, start, finish). Throughput and latency per kind, hall-wide.
+    func pgHallLoad(_ daemons: [Daemon]) throws {
+        let takes = Mutex<[Double]>([]), steps = Mutex<[Double]>([])
+        let stop = Atomic<Bool>(false)
+        let sockets = daemons.map(\.socket)
+        var threads: [Thread] = []
+        for (d, socket) in sockets.enumerated() {
+            for k in 0..<8 {
+                threads.append(Thread {
+                    let c = try! KioskClient(socketPath: socket)
+                    if k < 6 {
+                        while !stop.load(ordering: .relaxed) {
+                            let t0 = DispatchTime.now()
+                            _ = try! c.call("queue.take", ["category": "C"])
+                            takes.withLock { $0.append(ms(since: t0)) }
+                        }
+                        return
+                    }
+                    let window = JSONValue.string(String(d * 2 + k - 5))  // 1…6, one per caller
+                    _ = try! c.call("window.open", ["window": window, "staff": "staff"])
+                    while !stop.load(ordering: .relaxed) {
+                        for method in ["queue.call", "queue.start", "queue.finish"] {
+                            let t0 = DispatchTime.now()
+                            let r = try? c.call(method, ["window": window])
+                            steps.withLock { $0.append(ms(since: t0)) }
+                            if method == "queue.call", r == nil || r == .null { break }
+                        }
+                    }
+                })
+            }
+        }
+        threads.forEach { $0.start() }
+        let seconds = 60.0
+        Thread.sleep(forTimeInterval: seconds)
+        stop.store(true, ordering: .relaxed)
+        Thread.sleep(forTimeInterval: 0.5)
+        let t = Percentiles(takes.withLock { $0 }), s = Percentiles(steps.withLock { $0 })
+        say(String(format: "postgres, 3 kioskd × 8 clients for %.0f s: %.0f takes/s (p50 %.2f ms, p99 %.2f ms) and %.0f window steps/s (call, start, finish: p50 %.2f ms, p99 %.2f ms)",
+            seconds, Double(t.count) / seconds, t.p50, t.p99, Double(s.count) / seconds, s.p50, s.p99))
     }
 
     /// What zero loss on failover costs: take latency with a streaming standby, asynchronous

@@ -2,8 +2,8 @@ import Foundation
 import Synchronization
 
 /// Wakes one daemon when any daemon of the hall commits events (事件唤醒): a connection of its own,
-/// on a thread of its own, `LISTEN`s on `kioskd_events`, whose payload is the newest seq the
-/// committing transaction appended. The log stays the truth — a wake-up only says "read the log
+/// on a thread of its own, `LISTEN`s on `kioskd_events`, whose payload is a seq the committing
+/// transaction appended (each append notifies: `PGSchema.appendEvent`). The log stays the truth — a wake-up only says "read the log
 /// after what you have" — so a lost notification costs latency, never an event: after any gap
 /// (the connection broke, the server restarted) the listener reports `nil`, "read the log now",
 /// as soon as it listens again.
@@ -37,12 +37,6 @@ final class PGEventListener: Sendable {
     func stop() {
         guard !stopped.exchange(true, ordering: .acquiringAndReleasing) else { return }
         finished.wait()
-    }
-
-    /// Inside a transaction that appended events up to `seq`: every listener hears of it when
-    /// the transaction commits, and none if it rolls back.
-    static func notify(_ c: PGConnection, seq: Int64) throws(PGError) {
-        try c.execute("SELECT pg_notify($1, $2)", [channel, String(seq)])
     }
 
     private func run() {

@@ -157,11 +157,16 @@ enum PGSchema {
 
     /// Appends one event inside the caller's transaction and returns its seq: the next value of
     /// `counters.event_seq`, whose row stays locked until the transaction ends, so appends are
-    /// serialized and their seqs follow commit order.
+    /// serialized and their seqs follow commit order. The same statement notifies the other
+    /// daemons (`PGEventListener`), delivered when the transaction commits and never if it rolls
+    /// back: one round trip for the counter, the row and the wake-up.
     static func appendEvent(_ c: PGConnection, topic: String, at seconds: Double, json: String) throws(PGError) -> Int64 {
-        let next = try c.execute("UPDATE counters SET value = value + 1 WHERE name = 'event_seq' RETURNING value")
-        guard let seq = next.int64(0, 0) else { throw PGError(.other, "the event counter is missing: was the schema migrated?") }
-        try c.execute("INSERT INTO events (seq, topic, at, data) VALUES ($1, $2, $3, $4)", ["\(seq)", topic, "\(seconds)", json])
+        let appended = try c.executePrepared("""
+            WITH next AS (UPDATE counters SET value = value + 1 WHERE name = 'event_seq' RETURNING value)
+            INSERT INTO events (seq, topic, at, data) SELECT value, $1, $2, $3 FROM next
+            RETURNING seq, pg_notify('\(PGEventListener.channel)', seq::text)
+            """, [topic, "\(seconds)", json])
+        guard let seq = appended.int64(0, 0) else { throw PGError(.other, "the event counter is missing: was the schema migrated?") }
         return seq
     }
 }

@@ -147,15 +147,13 @@ public final class PostgresStore: Store {
                 let access = SQLAccess(PGSession(connection: c), log: EventBuffer())
                 let result = try body(access)
                 var events = access.log!.events
-                if let first = events.first {
-                    // Events other daemons committed since this one's last delivery come first,
-                    // read here while the write lock makes them all visible: the common case
-                    // costs one indexed read that finds nothing.
-                    if let published = tail.published, first.seq > published + 1, first.seq - published - 1 <= HallEventTail.batch {
-                        events = try SQLAccess(PGSession(connection: c), log: nil)
-                            .events(after: published, limit: Int(first.seq - published - 1)) + events
-                    }
-                    try PGEventListener.notify(c, seq: events.last!.seq)
+                // Events other daemons committed since this one's last delivery come first, read
+                // here while the write lock makes them all visible (each append has notified the
+                // other daemons already: `PGSchema.appendEvent`).
+                if let first = events.first, let published = tail.published, first.seq > published + 1,
+                    first.seq - published - 1 <= HallEventTail.batch {
+                    events = try SQLAccess(PGSession(connection: c), log: nil)
+                        .events(after: published, limit: Int(first.seq - published - 1)) + events
                 }
                 return (result, events)
             }
