@@ -101,7 +101,14 @@ final class DaemonHarness: @unchecked Sendable {
         socket = dir.appendingPathComponent("k.sock").path
         configPath = dir.appendingPathComponent("kioskd.toml").path
         stderrPath = dir.appendingPathComponent("kioskd.log").path
-        try Self.config(stateDir: dir.appendingPathComponent("state").path, socket: socket, extra: extraConfig, queue: queue, daemonExtra: daemonExtra)
+        var extra = extraConfig
+        // KIOSKD_TEST_BACKEND=postgres runs these daemons on a fresh database of the tests' private
+        // PostgreSQL instead of SQLite: the whole protocol against the shared backend (by hand;
+        // tests that open the SQLite file themselves do not apply).
+        if ProcessInfo.processInfo.environment["KIOSKD_TEST_BACKEND"] == "postgres", !extra.contains("[storage]") {
+            extra += "\n[storage]\nbackend = \"postgres\"\nurl = \"\(try PrivatePostgres.shared().createDatabase())\"\n"
+        }
+        try Self.config(stateDir: dir.appendingPathComponent("state").path, socket: socket, extra: extra, queue: queue, daemonExtra: daemonExtra)
             .write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 
