@@ -21,6 +21,8 @@ import Testing
                 "no ok line for \(area):\n\(output)")
         }
         #expect(output.contains("no problems found"))
+        #expect(output.split(separator: "\n").contains { $0.hasPrefix("ok") && $0.contains("storage") && $0.contains("schema v7_print_terminals_and_leases") },
+            "the storage line names the schema:\n\(output)")
     }
 
     @Test func anUnpluggedPrinterFailsTheCheckAndNamesIt() throws {

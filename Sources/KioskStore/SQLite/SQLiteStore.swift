@@ -82,10 +82,12 @@ public final class SQLiteStore: Store {
     public var isShared: Bool { false }
 
     public func facts() async -> StorageFacts {
+        let migrator = SQLiteMigrations.migrator
         guard let pool = state.withLock({ $0.pool }),
-            let applied = try? await pool.read({ db in try SQLiteMigrations.migrator.appliedIdentifiers(db) })
+            let applied = try? await pool.read({ db in try migrator.appliedIdentifiers(db) })
         else { return StorageFacts() }
-        return StorageFacts(schema: applied.sorted().last)
+        // The newest in the order they were written (names do not sort: v10 after v9).
+        return StorageFacts(schema: migrator.migrations.last { applied.contains($0) })
     }
 
     public var health: StorageHealth { state.withLock { $0.health } }
