@@ -56,13 +56,15 @@ extension HallService {
             let category = try self.category(categoryId, in: config)
             try IssueRules.checkOpen(category, minuteOfDay: minute)
             try IssueRules.checkPrereview(category, issuer: issuer)
-            try IssueRules.checkDailyLimit(category, issuedToday: w.issuedCount(day: day, category: category.id))
+            // The number first, checked against the limit after: one statement fewer than reading
+            // the count before taking it, and a refusal rolls the number back with the rest.
+            let sequence = try w.nextSequence(day: day, category: category.id)
+            try IssueRules.checkDailyLimit(category, issuedToday: sequence - 1)
             if let holder {
                 try IssueRules.checkNoActiveTicket(w.activeTicket(personKey: holder.key, category: category.id, day: day))
             }
             let priority = IssueRules.priority(
                 requested: requested, appointment: appointment != nil, age: holder?.age, settings: config.queue)
-            let sequence = try w.nextSequence(day: day, category: category.id)
             let ticket = try w.insert(Ticket(
                 day: day, category: category.id, sequence: sequence,
                 number: TicketNumber.format(prefix: category.prefix, sequence: sequence), priority: priority,

@@ -71,6 +71,11 @@ struct LaneGroup: Hashable {
     }
 }
 
+/// Seats written in one transaction (by ticket id; nil: not waiting), so none is read back.
+final class WrittenSeats {
+    var written: [Int64: LaneSeat?] = [:]
+}
+
 /// Where a stored ticket waits: its group, its position there, its `orderKey`.
 struct LaneSeat {
     var group: LaneGroup
@@ -81,6 +86,9 @@ struct LaneSeat {
 extension SQLAccess {
     /// Where a stored ticket waits now; nil when it is not waiting.
     func laneSeat(id: Int64) throws -> LaneSeat? {
+        // Written in this transaction: known without reading the row back (a round trip on
+        // PostgreSQL, e.g. a new ticket's lane counts right after its insert).
+        if let known = seats.written[id] { return known }
         guard let row = try session.fetchOne("""
             SELECT day, category, state, priority, front, assigned_window, order_key, lane_position FROM tickets WHERE id = ?
             """, [id]), (row["state"] as String) == Ticket.State.waiting.rawValue
@@ -93,11 +101,14 @@ extension SQLAccess {
     }
 
     /// Keeps the lane rows true across one ticket's write: `old` is where it waited before
-    /// (nil for a new ticket), `write` stores the row with the position it is given.
-    func moveInLanes(_ t: Ticket, from old: LaneSeat?, write: (Int64?) throws -> Void) throws {
+    /// (nil for a new ticket), `write` stores the row with the position it is given and returns
+    /// the ticket's id. The seat it ends in is remembered for the rest of the transaction.
+    func moveInLanes(_ t: Ticket, from old: LaneSeat?, write: (Int64?) throws -> Int64) throws {
         let new = LaneGroup(waiting: t)
         if let old, old.group == new, old.orderKey == t.orderKey, old.position != nil {
-            return try write(old.position)
+            let id = try write(old.position)
+            seats.written.updateValue(old, forKey: id)
+            return
         }
         var rebuild: [LaneGroup] = []
         if let old {
@@ -109,8 +120,11 @@ extension SQLAccess {
             position = try enter(new, orderKey: t.orderKey)
             if position == nil { rebuild.append(new) }
         }
-        try write(position)
+        let id = try write(position)
         for group in rebuild { try self.rebuild(group) }
+        // After a rebuild positions changed: read them from the rows again.
+        // (`updateValue`: a ticket that no longer waits is remembered as nil, not forgotten.)
+        if rebuild.isEmpty { seats.written.updateValue(new.map { LaneSeat(group: $0, position: position, orderKey: t.orderKey) }, forKey: id) }
     }
 
     /// The next position of `group`, or nil when the ticket cannot simply go last (its key is not
@@ -160,6 +174,7 @@ extension SQLAccess {
 
     /// Numbers the group's waiting tickets 1, 2, … in `orderKey` order and forgets its departures.
     func rebuild(_ group: LaneGroup) throws {
+        seats.written.removeAll()
         let (condition, args) = group.ticketsCondition
         let members = try session.fetchAll("SELECT id, order_key FROM tickets WHERE \(condition) ORDER BY order_key", args)
         guard members.count < LaneGroup.capacity else {

@@ -9,6 +9,8 @@ struct SQLAccess<Session: SQLSession>: StoreWriter {
     let session: Session
     /// Present for writes: where appended events are collected for publication.
     let log: EventBuffer?
+    /// Lane seats this transaction wrote (`LaneGroups.swift`).
+    let seats = WrittenSeats()
 
     init(_ session: Session, log: EventBuffer?) {
         self.session = session
@@ -277,6 +279,7 @@ struct SQLAccess<Session: SQLSession>: StoreWriter {
             cols.append(("lane_position", position))
             t.id = try counted(session.scalar(
                 "INSERT INTO tickets (\(names(cols))) VALUES (\(placeholders(cols.count))) RETURNING id", cols.map(\.1)), "tickets")
+            return t.id
         }
         return t
     }
@@ -287,6 +290,7 @@ struct SQLAccess<Session: SQLSession>: StoreWriter {
         try moveInLanes(ticket, from: try laneSeat(id: ticket.id)) { position in
             cols.append(("lane_position", position))
             try session.execute("UPDATE tickets SET \(assignments(cols)) WHERE id = ?", cols.map(\.1) + [ticket.id])
+            return ticket.id
         }
     }
 

@@ -28,14 +28,11 @@ import Testing
         #expect(try RawHTTP.request(port: port, "GET", "/healthz").status == 200)
 
         try pg.stop(.immediate)
-        let started = Date()
+        // Answered, not hung (the client's own timeout is 20 s; `PostgresStoreTests` shows the
+        // refusals come without trying the server), and the daemon says why everywhere.
         let refused = rpcError { try kiosk.call("queue.take", ["category": "A"]) }
         #expect(refused?.reason == "storage_unavailable", "\(String(describing: refused))")
-        #expect(Date().timeIntervalSince(started) < 6, "answered within seconds")
-        // Refused at once from now on, and the daemon says why everywhere a technician looks.
-        let again = Date()
         #expect(rpcError { try kiosk.call("queue.take", ["category": "A"]) }?.reason == "storage_unavailable")
-        #expect(Date().timeIntervalSince(again) < 1)
         let status = try d.client().call("daemon.status")
         #expect(status["storage"]?["state"] == .string("fault"))
         #expect(status["storage"]?["error"]?.stringValue?.hasPrefix("PostgreSQL: ") == true, "\(status)")
