@@ -61,9 +61,3 @@ extension CertificatePipeline {
         return attempts.contains { $0.isOpen && isMine($0) }
     }
 }
-
-extension Duration {
-    fileprivate var seconds: TimeInterval {
-        TimeInterval(components.seconds) + TimeInterval(components.attoseconds) / 1e18
-    }
-}

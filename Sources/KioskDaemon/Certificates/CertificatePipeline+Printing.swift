@@ -20,12 +20,12 @@ extension CertificatePipeline {
         var tried = Set<String>()
         var reasons: [String] = []
         let attempts = try await store.read { try $0.printAttempts(serial: serial) }
-        if let open = attempts.last(where: \.isOpen), !isMine(open) {
-            // On another terminal's printer: only that daemon can tell whether it printed.
-            logger.notice("certificate \(serial): its job \(open.jobName) is on terminal \(open.terminal ?? "?")'s printer; left to it")
-            return c
-        }
         if let open = attempts.last(where: \.isOpen) {
+            guard isMine(open) else {
+                // On another terminal's printer: only that daemon can tell whether it printed.
+                logger.notice("certificate \(serial): its job \(open.jobName) is on terminal \(open.terminal ?? "?")'s printer; left to it")
+                return c
+            }
             switch await follow(open) {
             case .completed(let warning): return try await printed(serial, attempt: open, warning: warning)
             case .failed(let why):

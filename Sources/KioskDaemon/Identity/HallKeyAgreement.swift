@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import KioskCore
 import KioskStore
+import Synchronization
 
 /// Keys every daemon on one hall database must share (全厅共用密钥), each a file in its state dir:
 /// - `person.key`: ID numbers are stored as an HMAC under it, so with another key "one active
@@ -12,7 +13,7 @@ import KioskStore
 /// The first daemon records each key's fingerprint in the database (never the key: the person
 /// key beside the hashes would let them be reversed); a daemon with another key refuses to start,
 /// naming the file to copy.
-struct HallKeyAgreement: Sendable {
+final class HallKeyAgreement: Sendable {
     struct Key: Sendable {
         /// The `meta` row holding its fingerprint.
         var meta: String
@@ -22,6 +23,8 @@ struct HallKeyAgreement: Sendable {
     }
 
     let keys: [Key]
+    /// Set once the database holds these fingerprints: nothing more to check.
+    private let agreed = Mutex(false)
 
     init(stateDir: String, persons: PersonKeys, signingKey: SigningPublicKeyFingerprint) {
         keys = [
@@ -32,8 +35,10 @@ struct HallKeyAgreement: Sendable {
     }
 
     /// Records each key's fingerprint, or checks it against the one recorded; throws for the
-    /// first that differs. Storage errors pass through (the caller tries again later).
+    /// first that differs. Once they agree, returns at once. Storage errors pass through (the
+    /// caller tries again later).
     func agree(with store: any Store) async throws {
+        guard !agreed.withLock({ $0 }) else { return }
         let keys = self.keys
         let differing = try await store.write { w -> (Key, String)? in
             for key in keys {
@@ -52,6 +57,7 @@ struct HallKeyAgreement: Sendable {
                 from backup (docs/operations.md, "Hall database")
                 """)
         }
+        agreed.withLock { $0 = true }
     }
 }
 

@@ -85,15 +85,8 @@ public struct Daemon {
         // Every daemon on a hall database must hash and sign with the hall's keys.
         let keyAgreement = HallKeyAgreement(stateDir: config.daemon.stateDir, persons: persons,
             signingKey: SigningPublicKeyFingerprint(value: certificates.signer.publicKey.fingerprint))
-        let keysAgreed = Mutex(false)
-        /// Done once the hall's database has this daemon's keys (or it recorded them).
-        let agreeOnKeys: @Sendable () async throws -> Void = {
-            guard !keysAgreed.withLock({ $0 }) else { return }
-            try await keyAgreement.agree(with: store)
-            keysAgreed.withLock { $0 = true }
-        }
         do {
-            try await agreeOnKeys()
+            try await keyAgreement.agree(with: store)
         } catch is StoreError {
             logger.warning("keys not yet checked against the hall database (storage unavailable); checking when it is back")
         }
@@ -124,7 +117,7 @@ public struct Daemon {
             maintain: {
                 try await store.maintain()
                 do {
-                    try await agreeOnKeys()
+                    try await keyAgreement.agree(with: store)
                 } catch let error as KioskError {
                     // A terminal with another hall's key must not issue a single ticket.
                     logger.critical("\(error.message); stopping")

@@ -11,7 +11,7 @@ import KioskStore
 enum HallDevices {
     static func list(own: JSONValue, terminal: String, store: any Store, staleAfter: TimeInterval, now: Date,
         timeZone: TimeZone) async -> JSONValue {
-        var entries = (own.arrayValue ?? []).map { mark($0, terminal: terminal, stale: false) }
+        var entries = (own.arrayValue ?? []).map { mark($0, terminal: terminal, stale: false, reportedAt: nil) }
         guard store.isShared else { return .array(entries) }
         // The database away: this terminal's own devices are still worth showing.
         guard let (terminals, devices) = try? await store.read({ r in (try r.terminals(), try r.terminalDevices()) }) else {
@@ -21,20 +21,17 @@ enum HallDevices {
         for d in devices where d.terminal != terminal {
             guard let entry = try? JSONCoding.decoder.decode(JSONValue.self, from: Data(d.entry.utf8)) else { continue }
             let reported = seen[d.terminal] ?? d.updatedAt
-            var marked = mark(entry, terminal: d.terminal, stale: now.timeIntervalSince(reported) > staleAfter)
-            if var object = marked.objectValue {
-                object["reportedAt"] = .string(ISO8601.string(reported, timeZone: timeZone))
-                marked = .object(object)
-            }
-            entries.append(marked)
+            entries.append(mark(entry, terminal: d.terminal, stale: now.timeIntervalSince(reported) > staleAfter,
+                reportedAt: ISO8601.string(reported, timeZone: timeZone)))
         }
         return .array(entries)
     }
 
-    private static func mark(_ entry: JSONValue, terminal: String, stale: Bool) -> JSONValue {
+    private static func mark(_ entry: JSONValue, terminal: String, stale: Bool, reportedAt: String?) -> JSONValue {
         guard var object = entry.objectValue else { return entry }
         object["terminal"] = .string(terminal)
         object["stale"] = .bool(stale)
+        if let reportedAt { object["reportedAt"] = .string(reportedAt) }
         return .object(object)
     }
 }

@@ -77,11 +77,3 @@ public enum DeviceError: Error, Sendable, Equatable, CustomStringConvertible {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(seconds)
     }
 }
-
-extension Duration {
-    /// Seconds as a Double, for `DeviceError.timeout` and messages.
-    var seconds: Double {
-        let c = components
-        return Double(c.seconds) + Double(c.attoseconds) / 1e18
-    }
-}

@@ -194,8 +194,8 @@ final class PGPool: Sendable {
         if state.withLock({ $0.health.change(to: health) }) { healthSink.withLock { $0 }?(health) }
     }
 
-    /// Runs blocking libpq work on a dispatch thread.
-    private func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    /// Runs blocking libpq work on a dispatch thread (the pool's own queue), off the cooperative pool.
+    func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
             queue.async { continuation.resume(with: Result(catching: work)) }
         }

@@ -118,7 +118,7 @@ public final class PostgresStore: Store {
         let (ready, faulted) = state.withLock { ($0.ready, $0.health.state == .fault) }
         if !ready {
             do {
-                try await onThread { try self.prepare() }
+                try await pool.run { try self.prepare() }
             } catch {
                 setHealth(StorageHealth(state: .fault, error: "PostgreSQL: \((error as? PGError)?.message ?? "\(error)")"))
                 return
@@ -187,12 +187,6 @@ public final class PostgresStore: Store {
             return try await body()
         } catch let error as PGError {
             throw StoreError("PostgreSQL: \(error.message)")
-        }
-    }
-
-    private func onThread(_ work: @escaping @Sendable () throws -> Void) async throws {
-        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-            DispatchQueue.global().async { done.resume(with: Result(catching: work)) }
         }
     }
 }
