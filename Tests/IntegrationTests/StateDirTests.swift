@@ -49,17 +49,20 @@ import Testing
     @Test func aStrangersSocketOnThePathIsNeitherTakenNorRemoved() throws {
         let h = try DaemonHarness()
         try h.start()
-        try FileManager.default.removeItem(atPath: h.socket)
-        // Someone else listens on the path now.
+        // Someone else listens on the path now. Their socket is renamed over ours, so the path is
+        // never empty: a daemon check in between cannot bind first. (A socket bound at a path
+        // the daemon lost is never unlinked: SocketFileTests.)
+        let strangerPath = h.socket + ".stranger"
         let stranger = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(stranger) }
         var addr = sockaddr_un()
         addr.sun_family = sa_family_t(AF_UNIX)
-        withUnsafeMutableBytes(of: &addr.sun_path) { raw in raw.copyBytes(from: Array(h.socket.utf8) + [0]) }
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in raw.copyBytes(from: Array(strangerPath.utf8) + [0]) }
         let bound = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(stranger, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         try #require(bound == 0 && listen(stranger, 4) == 0)
+        try #require(rename(strangerPath, h.socket) == 0)
         let inode = try FileManager.default.attributesOfItem(atPath: h.socket)[.systemFileNumber] as? Int
         usleep(5_000_000)  // more than two of the daemon's socket checks
         #expect(try FileManager.default.attributesOfItem(atPath: h.socket)[.systemFileNumber] as? Int == inode)

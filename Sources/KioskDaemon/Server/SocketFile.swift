@@ -23,13 +23,16 @@ struct SocketFile: Sendable, Equatable {
 }
 
 extension SocketFile {
-    /// A listening Unix socket bound at `path` (a stale socket file there is removed first), mode
-    /// 0660 from birth. Bound here rather than by NIO: NIO removes the path when its listener
-    /// closes, which would delete whatever socket is at the path by then — another daemon's, or
-    /// the one this daemon bound again after its file was deleted.
-    static func listen(at path: String, backlog: Int32) throws -> CInt {
+    /// A listening Unix socket bound at `path`, mode 0660 from birth. With `removingStale`, a
+    /// socket file already there (checked dead by the caller) is removed first; without it the
+    /// bind fails (EADDRINUSE) if anything appeared at the path — so a daemon binding again after
+    /// its file was deleted never unlinks a stranger's socket created in the meantime.
+    /// Bound here rather than by NIO: NIO removes the path when its listener closes, which would
+    /// delete whatever socket is at the path by then — another daemon's, or the one this daemon
+    /// bound again after its file was deleted.
+    static func listen(at path: String, backlog: Int32, removingStale: Bool) throws -> CInt {
         guard var addr = address(path) else { throw SocketError("socket path \(path) is too long", ENAMETOOLONG) }
-        if SocketFile(path: path) != nil { unlink(path) }
+        if removingStale, SocketFile(path: path) != nil { unlink(path) }
         let fd = makeSocket()
         guard fd >= 0 else { throw SocketError("cannot create a socket", errno) }
         let old = umask(0o117)  // the socket is born 0660, never briefly world-accessible

@@ -83,7 +83,7 @@ final class SocketServer: Service, Sendable {
 
     func run() async throws {
         if let warning = limits.warning { logger.warning("\(warning)") }
-        let first = try await bind()
+        let first = try await bind(removingStale: true)
         logger.info("listening on \(describeListen()), serving up to \(limits.max) connections")
         onReady()
 
@@ -101,7 +101,8 @@ final class SocketServer: Service, Sendable {
 
     // MARK: accepting
 
-    private func bind() async throws -> Listener {
+    /// Binds the listening socket; `removingStale` as in `SocketFile.listen`.
+    private func bind(removingStale: Bool) async throws -> Listener {
         let bootstrap = ServerBootstrap(group: eventLoops)
             .serverChannelOption(.backlog, value: 256)
             .serverChannelInitializer { [logger, throttle] channel in
@@ -133,7 +134,7 @@ final class SocketServer: Service, Sendable {
         switch listen {
         case .path(let path, let groupName):
             try Self.refuseIfServing(path)
-            let fd = try SocketFile.listen(at: path, backlog: 256)
+            let fd = try SocketFile.listen(at: path, backlog: 256, removingStale: removingStale)
             do {
                 listener = try await bootstrap.bind(fd, childChannelInitializer: initializer)
             } catch {
@@ -228,7 +229,9 @@ final class SocketServer: Service, Sendable {
                 if trimWanted.exchange(false, ordering: .relaxed) { Memory.giveBack() }
                 guard case .path(let path, _) = listen, let problem = socketFileProblem(path) else { continue }
                 do {
-                    let listener = try await bind()
+                    // A deleted file leaves nothing to remove: whatever is at the path by now is
+                    // someone else's. A replaced one was just found dead by refuseIfServing.
+                    let listener = try await bind(removingStale: problem == .replaced)
                     logger.warning("socket \(path) \(problem) while kioskd was running; bound it again")
                     listeners.addTask { try? await self.serve(listener: listener) }
                 } catch {
@@ -240,11 +243,18 @@ final class SocketServer: Service, Sendable {
         }
     }
 
+    /// Why the socket file is no longer the one this daemon listens on.
+    enum SocketFileProblem: String, CustomStringConvertible {
+        case deleted = "was deleted"
+        case replaced = "was replaced"
+        var description: String { rawValue }
+    }
+
     /// Why the socket file is no longer the one this daemon listens on, or nil when it is.
-    private func socketFileProblem(_ path: String) -> String? {
+    private func socketFileProblem(_ path: String) -> SocketFileProblem? {
         let bound = state.withLock { $0.boundFile }
-        guard let now = SocketFile(path: path) else { return "was deleted" }
-        return now == bound ? nil : "was replaced"
+        guard let now = SocketFile(path: path) else { return .deleted }
+        return now == bound ? nil : .replaced
     }
 
     /// Removes the socket file only if it is still the one this daemon bound: a second daemon's
