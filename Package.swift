@@ -89,7 +89,7 @@ let package = Package(
         // USB/udev diagnostics as JSON lines; the hotplug and USB tests run it under umockdev.
         .executableTarget(name: "kiosk-devtool", dependencies: ["KioskDevices"], path: "Sources/kiosk-devtool", swiftSettings: strict),
         .executableTarget(name: "kiosk-bench", dependencies: [
-            "KioskClient", "KioskProtocol", "KioskCore", "KioskStore", "KioskTestSupport", "KioskCertificates",
+            "KioskClient", "KioskProtocol", "KioskCore", "KioskStore", "KioskTestSupport", "KioskCertificates", "CLibPQ",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Benchmarks/kiosk-bench", swiftSettings: strict),

@@ -14,7 +14,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "kiosk-bench",
         abstract: "Benchmarks kioskd: take latency, read throughput, event fan-out, memory, start time.")
 
-    @Option(help: "Which: all, commit, take, curve, reads, events, memory, startup, store, idcard, print, render, cups, abuse, screens, voice, bus, postgres.") var only = "all"
+    @Option(help: "Which: all, commit, take, curve, reads, events, memory, startup, store, idcard, print, render, cups, abuse, screens, voice, bus, postgres, postgres-take (its floor and single-take rows only).") var only = "all"
     @Option(help: "The repository's Config folder (certificate templates for `render`).") var configDir = "Config"
     @Option(help: "queue.take round trips to time.") var takes = 2000
     @Option(help: "Timed requests of each kind per level of `curve`.") var curveSamples = 300
@@ -46,6 +46,7 @@ struct Bench: ParsableCommand {
         if want("voice") { try voice() }
         if want("bus") { try windowBus() }
         if want("postgres") { try postgres() }
+        if only == "postgres-take" { try postgresTake() }
     }
 
     /// The store alone, in-process: what one read transaction and one query cost.

@@ -1,3 +1,4 @@
+import CLibPQ
 import Foundation
 import KioskClient
 import KioskProtocol
@@ -13,7 +14,7 @@ extension Bench {
         defer { pg.remove() }
         try storeCommitFloor(url: pg.url(database: "postgres"))
         let one = try pgDaemons(1, url: pg.url(database: try pg.createDatabase().dbName))
-        try pgTakeLatency(one[0], label: "one kioskd")
+        try pgTakeAgainstRawCommit(one[0], url: pg.url(database: "postgres"))
         one.forEach { $0.stop() }
         let three = try pgDaemons(3, url: pg.url(database: try pg.createDatabase().dbName))
         try pgHallThroughput(three)
@@ -23,6 +24,56 @@ extension Bench {
         try pgHallLoad(hall)
         hall.forEach { $0.stop() }
         try synchronousStandbyCost(primary: pg)
+    }
+
+    /// The floors and the single take only, twice (the quick check of a take's cost).
+    func postgresTake() throws {
+        let pg = try PrivatePostgres(port: 55490)
+        defer { pg.remove() }
+        let one = try pgDaemons(1, url: pg.url(database: try pg.createDatabase().dbName))
+        defer { one.forEach { $0.stop() } }
+        for _ in 0..<2 {
+            try storeCommitFloor(url: pg.url(database: "postgres"))
+            try pgTakeAgainstRawCommit(one[0], url: pg.url(database: "postgres"))
+        }
+    }
+
+    /// `queue.take` against the raw one-row commit of issue 11 — one autocommitted INSERT through
+    /// libpq, prepared once: one round trip and the server's WAL flush, nothing of kioskd — timed
+    /// alternately, one of each in turn, so both see the same moments of this shared machine.
+    func pgTakeAgainstRawCommit(_ d: Daemon, url: String) throws {
+        guard let c = PQconnectdb(url), PQstatus(c) == CONNECTION_OK else { throw BenchError("cannot connect to \(url)") }
+        defer { PQfinish(c) }
+        PQsetNoticeProcessor(c, { _, _ in }, nil)
+        PQclear(PQexec(c, "CREATE TABLE IF NOT EXISTS bench_raw (id bigserial PRIMARY KEY, at double precision)"))
+        PQclear(PQexec(c, "SET synchronous_commit = on"))
+        PQclear(PQprepare(c, "raw", "INSERT INTO bench_raw (at) VALUES ($1)", 1, nil))
+        func raw(_ i: Int) throws {
+            let r = "\(i)".withCString { value -> OpaquePointer? in
+                var values: [UnsafePointer<CChar>?] = [value]
+                return PQexecPrepared(c, "raw", 1, &values, nil, nil, 0)
+            }
+            defer { PQclear(r) }
+            guard PQresultStatus(r) == PGRES_COMMAND_OK else { throw BenchError("the raw insert failed") }
+        }
+        let client = try KioskClient(socketPath: d.socket)
+        for i in 0..<50 {
+            try raw(i)
+            try client.call("queue.take", ["category": "C"])
+        }
+        var raws: [Double] = [], taken: [Double] = []
+        for i in 0..<takes {
+            let t0 = DispatchTime.now()
+            try raw(i)
+            raws.append(ms(since: t0))
+            let t1 = DispatchTime.now()
+            try client.call("queue.take", ["category": "C"])
+            taken.append(ms(since: t1))
+        }
+        let r = Percentiles(raws), t = Percentiles(taken)
+        say(String(format: "postgres raw commit (one autocommitted INSERT, flushed): p50 %.3f ms, p99 %.3f ms", r.p50, r.p99))
+        say(String(format: "postgres queue.take round trip, one kioskd (%d, alternating): p50 %.3f ms, p99 %.3f ms: %.1f× the raw commit",
+            takes, t.p50, t.p99, t.p50 / r.p50))
     }
 
     /// One store write that changes one row: BEGIN, the hall's write lock, the row, COMMIT (flushed).
@@ -197,4 +248,10 @@ extension Bench {
 extension String {
     /// The database name of a `PrivatePostgres` URL.
     fileprivate var dbName: String { String(dropFirst("postgresql:///".count).prefix { $0 != "?" }) }
+}
+
+/// A benchmark that could not run, and why.
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -74,6 +74,27 @@ func ticketWithEveryField() -> Ticket {
         #expect(try await store.read { try $0.issuedCount(day: day, category: "A") } == 2)
     }
 
+    @Test(arguments: Backends.all) func aTicketsNumbersTogetherAreTheNextSequenceAndTheNextOrderKey(_ backend: Backends.Factory) async throws {
+        let (store, _, cleanup) = try backend.make()
+        defer { cleanup() }
+        let (alone, together, after) = try await store.write { w in
+            let alone = (try w.nextSequence(day: day, category: "A"), try w.nextOrderKey())
+            let together = try w.nextTicketNumbers(day: day, category: "A")
+            return (alone, together, (try w.nextSequence(day: day, category: "A"), try w.nextOrderKey()))
+        }
+        #expect(together.sequence == alone.0 + 1 && together.orderKey == alone.1 + 1)
+        #expect(after.0 == together.sequence + 1 && after.1 == together.orderKey + 1)
+        // Rolled back with the transaction like any write.
+        struct Refused: Error {}
+        await #expect(throws: Refused.self) {
+            try await store.write { w in
+                _ = try w.nextTicketNumbers(day: day, category: "A")
+                throw Refused()
+            }
+        }
+        #expect(try await store.read { try $0.issuedCount(day: day, category: "A") } == 3)
+    }
+
     @Test(arguments: Backends.all) func aThrowingTransactionLeavesNoTraceAndPublishesNothing(_ backend: Backends.Factory) async throws {
         let (store, _, cleanup) = try backend.make()
         defer { cleanup() }

@@ -56,9 +56,9 @@ extension HallService {
             let category = try self.category(categoryId, in: config)
             try IssueRules.checkOpen(category, minuteOfDay: minute)
             try IssueRules.checkPrereview(category, issuer: issuer)
-            // The number first, checked against the limit after: one statement fewer than reading
-            // the count before taking it, and a refusal rolls the number back with the rest.
-            let sequence = try w.nextSequence(day: day, category: category.id)
+            // The numbers first, checked against the limit after: fewer statements than reading
+            // the count before taking it, and a refusal rolls the numbers back with the rest.
+            let (sequence, orderKey) = try w.nextTicketNumbers(day: day, category: category.id)
             try IssueRules.checkDailyLimit(category, issuedToday: sequence - 1)
             if let holder {
                 try IssueRules.checkNoActiveTicket(w.activeTicket(personKey: holder.key, category: category.id, day: day))
@@ -68,7 +68,7 @@ extension HallService {
             let ticket = try w.insert(Ticket(
                 day: day, category: category.id, sequence: sequence,
                 number: TicketNumber.format(prefix: category.prefix, sequence: sequence), priority: priority,
-                issuedAt: now, orderKey: w.nextOrderKey(), personKey: holder?.key, personMasked: holder?.masked,
+                issuedAt: now, orderKey: orderKey, personKey: holder?.key, personMasked: holder?.masked,
                 appointmentCode: appointment?.code))
             if var a = appointment {
                 a.ticketId = ticket.id

@@ -68,6 +68,8 @@ final class QueueLens {
     func view(_ t: Ticket, printed: Bool? = nil, printError: String? = nil) throws -> TicketView {
         var ahead: Int?, estimate: Int?
         if t.state == .waiting {
+            // A fresh lens reads everything below: at once, where that saves round trips.
+            if runs.isEmpty && busy == nil && states == nil && means.isEmpty { try reader.prefetchView(of: t) }
             ahead = try self.ahead(of: t)
             estimate = try self.estimate(category: t.category, ahead: ahead!, assignedWindow: t.assignedWindow)
         }

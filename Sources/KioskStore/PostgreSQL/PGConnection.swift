@@ -52,14 +52,23 @@ final class PGConnection: @unchecked Sendable {
     /// statement fails): a store drops a connection that is not OK.
     var isOK: Bool { !broken && PQstatus(conn) == CONNECTION_OK }
 
+    /// The server process serving this connection (`pg_backend_pid()`): a notification's sender.
+    var backendPID: Int32 { PQbackendPID(conn) }
+
     /// The server this connection reached (`db1`, or the socket folder), and its port.
     var server: String { "\(Self.message(PQhost(conn))):\(Self.message(PQport(conn)))" }
+
+    /// Exchanges with the server that waited for its answer (each costs a network round trip):
+    /// what the hall's statements are counted in (`PGPool.roundTrips`).
+    private(set) var roundTrips = 0
 
     /// Runs one statement with `$1…` parameters sent apart from the text (never spliced in), all
     /// in text format; nil is SQL NULL.
     @discardableResult
     func execute(_ sql: String, _ parameters: [String?] = []) throws(PGError) -> PGResult {
-        try checked(parameters.withCStringArray { values in
+        prefetched.removeAll()
+        roundTrips += 1
+        return try checked(parameters.withCStringArray { values in
             PQexecParams(conn, sql, Int32(parameters.count), nil, values, nil, nil, 0)
         })
     }
@@ -77,25 +86,96 @@ final class PGConnection: @unchecked Sendable {
     /// once per connection instead of once per call.
     private var prepared: [String: String] = [:]
 
-    /// Like `execute`, through a statement prepared on first use.
+    /// Like `execute`, through a statement prepared on first use. A result fetched ahead for the
+    /// same statement and parameters (`prefetch`) is answered without asking the server again.
     @discardableResult
     func executePrepared(_ sql: String, _ parameters: [String?]) throws(PGError) -> PGResult {
-        let name: String
-        if let known = prepared[sql] {
-            name = known
-        } else {
-            name = "k\(prepared.count + 1)"
-            _ = try checked(PQprepare(conn, name, sql, 0, nil))
-            prepared[sql] = name
+        if !prefetched.isEmpty {
+            if let ready = prefetched.removeValue(forKey: PrefetchKey(sql: sql, parameters: parameters)) { return ready }
+            // Anything but a plain read may change what was fetched: forget it all.
+            if !sql.hasPrefix("SELECT") { prefetched.removeAll() }
         }
+        let name = try preparedName(sql)
+        roundTrips += 1
         return try checked(parameters.withCStringArray { values in
             PQexecPrepared(conn, name, Int32(parameters.count), values, nil, nil, 0)
         })
     }
 
+    /// The name `sql` is prepared under on this connection, preparing it on first use.
+    private func preparedName(_ sql: String) throws(PGError) -> String {
+        if let known = prepared[sql] { return known }
+        let name = "k\(prepared.count + 1)"
+        roundTrips += 1
+        _ = try checked(PQprepare(conn, name, sql, 0, nil))
+        prepared[sql] = name
+        return name
+    }
+
     /// Runs several `;`-separated statements without parameters (a migration's script).
     func run(script: String) throws(PGError) {
+        prefetched.removeAll()
+        roundTrips += 1
         _ = try checked(PQexec(conn, script))
+    }
+
+    // MARK: Pipelining
+
+    /// One statement and its parameters, as `executePrepared` takes them.
+    struct PrefetchKey: Hashable {
+        var sql: String
+        var parameters: [String?]
+    }
+
+    /// Results fetched ahead, each answered once to the same statement with the same parameters.
+    private var prefetched: [PrefetchKey: PGResult] = [:]
+
+    /// Runs `statements` together and keeps their results for the `executePrepared` calls that
+    /// ask for them next: one round trip instead of one each. Until then any statement other than
+    /// a `SELECT`, and the transaction's end, forgets them, so a kept result is never older than
+    /// what the same read would see.
+    func prefetch(_ statements: [PrefetchKey]) throws(PGError) {
+        let results = try executePipelined(statements)
+        for (statement, result) in zip(statements, results) { prefetched[statement] = result }
+    }
+
+    /// Runs prepared statements in one exchange (libpq's pipeline mode): all are sent, then one
+    /// sync, then their results are read in order. A statement that fails fails the call; those
+    /// after it are not run (the server aborts the pipeline, as it aborts the transaction).
+    func executePipelined(_ statements: [PrefetchKey]) throws(PGError) -> [PGResult] {
+        if statements.contains(where: { !$0.sql.hasPrefix("SELECT") }) { prefetched.removeAll() }
+        let names = try statements.map { (s) throws(PGError) in try preparedName(s.sql) }
+        guard PQenterPipelineMode(conn) == 1 else { throw PGError(.other, "cannot pipeline: \(Self.message(PQerrorMessage(conn)))") }
+        roundTrips += 1
+        for (statement, name) in zip(statements, names) {
+            let sent = statement.parameters.withCStringArray { values in
+                PQsendQueryPrepared(conn, name, Int32(statement.parameters.count), values, nil, nil, 0)
+            }
+            guard sent == 1 else { throw lost(Self.message(PQerrorMessage(conn))) }
+        }
+        guard PQpipelineSync(conn) == 1 else { throw lost(Self.message(PQerrorMessage(conn))) }
+        var results: [PGResult] = []
+        var failure: PGError?
+        for _ in statements {
+            // Each statement's results end with a null; an aborted one reports PIPELINE_ABORTED.
+            guard let raw = PQgetResult(conn) else { throw lost(Self.message(PQerrorMessage(conn))) }
+            while let extra = PQgetResult(conn) { PQclear(extra) }
+            if PQresultStatus(raw) == PGRES_PIPELINE_ABORTED {
+                PQclear(raw)
+                continue
+            }
+            do {
+                results.append(try checked(raw))
+            } catch {
+                failure = failure ?? error
+            }
+        }
+        guard let sync = PQgetResult(conn) else { throw lost(Self.message(PQerrorMessage(conn))) }
+        let synced = PQresultStatus(sync) == PGRES_PIPELINE_SYNC
+        PQclear(sync)
+        guard synced, PQexitPipelineMode(conn) == 1 else { throw lost("the pipeline did not end: \(Self.message(PQerrorMessage(conn)))") }
+        if let failure { throw failure }
+        return results
     }
 
     /// The result of a statement, or its error; a connection error marks the connection broken.

@@ -15,12 +15,16 @@ final class PGEventListener: Sendable {
 
     private let url: String
     private let wake: Wake
+    /// Whether a sender (a server process) is this daemon's own: its commits were delivered by
+    /// the write that made them, so their notifications wake nothing (a read per write, else).
+    private let isOwn: @Sendable (Int32) -> Bool
     private let stopped = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
     private let listening = Atomic<Bool>(false)
 
-    init(url: String, wake: @escaping Wake) {
+    init(url: String, isOwn: @escaping @Sendable (Int32) -> Bool = { _ in false }, wake: @escaping Wake) {
         self.url = url
+        self.isOwn = isOwn
         self.wake = wake
     }
 
@@ -50,7 +54,7 @@ final class PGEventListener: Sendable {
                 wake(nil)
                 while !stopped.load(ordering: .acquiring) {
                     let heard = try c.notifications(waitingUpTo: .milliseconds(500))
-                    if let newest = heard.compactMap({ Int64($0.payload) }).max() { wake(newest) }
+                    if let newest = heard.filter({ !isOwn($0.senderPID) }).compactMap({ Int64($0.payload) }).max() { wake(newest) }
                 }
             } catch {
                 listening.store(false, ordering: .releasing)

@@ -30,11 +30,14 @@ final class PGPool: Sendable {
     private struct State {
         var idle: [PGConnection] = []
         var open = 0
+        /// The server processes of this pool's open connections.
+        var backends: Set<Int32> = []
         var waiters: [CheckedContinuation<Void, Never>] = []
         var health = StorageHealth.ok()
     }
 
     private let state = Mutex(State())
+    private let trips = Atomic<Int>(0)
     private let healthSink = Mutex<(@Sendable (StorageHealth) -> Void)?>(nil)
 
     init(url: String, size: Int = 4, retries: Int = 30, connectTimeoutSeconds: Int = 3) {
@@ -45,6 +48,14 @@ final class PGPool: Sendable {
     }
 
     var health: StorageHealth { state.withLock { $0.health } }
+
+    /// Whether `pid` is the server process of one of this pool's connections: a notification it
+    /// sent is this daemon's own commit, which its write delivered already.
+    func isOwnBackend(_ pid: Int32) -> Bool { state.withLock { $0.backends.contains(pid) } }
+
+    /// Round trips to the server made by this pool's transactions so far (`PGConnection.roundTrips`):
+    /// what a statement costs here, counted for the tests and benchmarks.
+    var roundTrips: Int { trips.load(ordering: .relaxed) }
 
     func setHealthSink(_ sink: @escaping @Sendable (StorageHealth) -> Void) { healthSink.withLock { $0 = sink } }
 
@@ -70,6 +81,8 @@ final class PGPool: Sendable {
             let (c, reused) = try await checkOut()
             do {
                 let value = try await run {
+                    let start = c.roundTrips
+                    defer { self.trips.add(c.roundTrips - start, ordering: .relaxed) }
                     do {
                         // Inside: a lock wait that times out leaves the transaction to roll back.
                         do {
@@ -149,11 +162,14 @@ final class PGPool: Sendable {
             case .open:
                 do {
                     let url = self.url, timeout = connectTimeoutSeconds
-                    return (try await run {
+                    let c = try await run {
                         let c = try PGConnection(url: url, connectTimeoutSeconds: timeout)
                         try c.requireDurableCommits()
                         return c
-                    }, false)
+                    }
+                    let pid = c.backendPID
+                    state.withLock { _ = $0.backends.insert(pid) }
+                    return (c, false)
                 } catch {
                     wakeOne { $0.open -= 1 }
                     setHealth(StorageHealth(state: .fault, error: "PostgreSQL: \((error as? PGError)?.message ?? "\(error)")"))
@@ -175,8 +191,14 @@ final class PGPool: Sendable {
     /// Back to the idle list when it still works; dropped (and its place freed) when not.
     private func checkIn(_ c: PGConnection) {
         let ok = c.isOK
+        let pid = c.backendPID
         wakeOne { s in
-            if ok { s.idle.append(c) } else { s.open -= 1 }
+            if ok {
+                s.idle.append(c)
+            } else {
+                s.open -= 1
+                s.backends.remove(pid)
+            }
         }
     }
 

@@ -25,8 +25,24 @@ struct PGSession: SQLSession {
         try PGSchema.appendEvent(connection, topic: topic, at: seconds, json: json)
     }
 
+    /// Each statement is a round trip to the server: reads known in advance go together.
+    var prefetches: Bool { true }
+
+    func prefetch(_ reads: [SQLStatement]) throws {
+        try connection.prefetch(reads.map(Self.key))
+    }
+
+    func fetchAll(together statements: [SQLStatement]) throws -> [[PGRow]] {
+        try connection.executePipelined(statements.map(Self.key)).map(\.rows)
+    }
+
     private func run(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?]) throws(PGError) -> PGResult {
-        try connection.executePrepared(Self.numbered(sql), arguments.map { $0?.databaseValue.storeText })
+        let statement = Self.key(SQLStatement(sql, arguments))
+        return try connection.executePrepared(statement.sql, statement.parameters)
+    }
+
+    private static func key(_ s: SQLStatement) -> PGConnection.PrefetchKey {
+        PGConnection.PrefetchKey(sql: numbered(s.sql), parameters: s.arguments.map { $0?.databaseValue.storeText })
     }
 
     private static let translated = Mutex<[String: String]>([:])

@@ -41,7 +41,7 @@ public final class PostgresStore: Store {
             }
         }
         self.tail = tail
-        listener = PGEventListener(url: url) { seq in tail.wake(seq) }
+        listener = PGEventListener(url: url, isOwn: { pool.isOwnBackend($0) }) { seq in tail.wake(seq) }
         state = Mutex(State(health: StorageHealth(state: .fault, error: "PostgreSQL: not connected yet")))
         pool.setHealthSink { [weak self] health in self?.poolHealthChanged(health) }
         do {

@@ -71,9 +71,11 @@ struct LaneGroup: Hashable {
     }
 }
 
-/// Seats written in one transaction (by ticket id; nil: not waiting), so none is read back.
-final class WrittenSeats {
-    var written: [Int64: LaneSeat?] = [:]
+/// Seats written or read in one transaction (by ticket id; nil: not waiting), so none is read
+/// (again). Every ticket write passes `moveInLanes`, which keeps its seat here; a rebuild, which
+/// renumbers others, forgets them all.
+final class KnownSeats {
+    var known: [Int64: LaneSeat?] = [:]
 }
 
 /// Where a stored ticket waits: its group, its position there, its `orderKey`.
@@ -86,18 +88,23 @@ struct LaneSeat {
 extension SQLAccess {
     /// Where a stored ticket waits now; nil when it is not waiting.
     func laneSeat(id: Int64) throws -> LaneSeat? {
-        // Written in this transaction: known without reading the row back (a round trip on
-        // PostgreSQL, e.g. a new ticket's lane counts right after its insert).
-        if let known = seats.written[id] { return known }
+        // Written or read in this transaction: known without reading the row (again) — a round
+        // trip on PostgreSQL, e.g. a new ticket's lane counts right after its insert.
+        if let known = seats.known[id] { return known }
         guard let row = try session.fetchOne("""
             SELECT day, category, state, priority, front, assigned_window, order_key, lane_position FROM tickets WHERE id = ?
             """, [id]), (row["state"] as String) == Ticket.State.waiting.rawValue
-        else { return nil }
+        else {
+            seats.known.updateValue(nil, forKey: id)
+            return nil
+        }
         let front: Bool = row["front"]
         let kind: LaneGroup.Kind = front ? .front : ((row["priority"] as String) == "normal" ? .normal : .priority)
         let group = LaneGroup(day: row["day"], lane: LaneGroup.lane(category: row["category"], assignedWindow: row["assigned_window"]),
             kind: kind)
-        return LaneSeat(group: group, position: row["lane_position"], orderKey: row["order_key"])
+        let seat = LaneSeat(group: group, position: row["lane_position"], orderKey: row["order_key"])
+        seats.known[id] = seat
+        return seat
     }
 
     /// Keeps the lane rows true across one ticket's write: `old` is where it waited before
@@ -107,7 +114,7 @@ extension SQLAccess {
         let new = LaneGroup(waiting: t)
         if let old, old.group == new, old.orderKey == t.orderKey, old.position != nil {
             let id = try write(old.position)
-            seats.written.updateValue(old, forKey: id)
+            seats.known.updateValue(old, forKey: id)
             return
         }
         var rebuild: [LaneGroup] = []
@@ -124,7 +131,7 @@ extension SQLAccess {
         for group in rebuild { try self.rebuild(group) }
         // After a rebuild positions changed: read them from the rows again.
         // (`updateValue`: a ticket that no longer waits is remembered as nil, not forgotten.)
-        if rebuild.isEmpty { seats.written.updateValue(new.map { LaneSeat(group: $0, position: position, orderKey: t.orderKey) }, forKey: id) }
+        if rebuild.isEmpty { seats.known.updateValue(new.map { LaneSeat(group: $0, position: position, orderKey: t.orderKey) }, forKey: id) }
     }
 
     /// The next position of `group`, or nil when the ticket cannot simply go last (its key is not
@@ -164,17 +171,13 @@ extension SQLAccess {
     }
 
     /// Departures at positions 1 ... `position` (a Fenwick prefix sum).
-    private func departures(group id: Int64, through position: Int64) throws -> Int {
-        try session.scalar("""
-            WITH RECURSIVE path(i) AS (
-                SELECT CAST(?1 AS BIGINT) WHERE CAST(?1 AS BIGINT) > 0 UNION ALL SELECT i - (i & -i) FROM path WHERE i - (i & -i) > 0)
-            SELECT COALESCE(SUM(departed), 0) FROM path JOIN lane_departures ON lane_group = CAST(?2 AS BIGINT) AND node = i
-            """, [position, id]) ?? 0
+    private func departures(_ group: LaneGroup, through position: Int64) throws -> Int {
+        try session.scalar(ViewReads.departures(group, through: position)) ?? 0
     }
 
     /// Numbers the group's waiting tickets 1, 2, … in `orderKey` order and forgets its departures.
     func rebuild(_ group: LaneGroup) throws {
-        seats.written.removeAll()
+        seats.known.removeAll()
         let (condition, args) = group.ticketsCondition
         let members = try session.fetchAll("SELECT id, order_key FROM tickets WHERE \(condition) ORDER BY order_key", args)
         guard members.count < LaneGroup.capacity else {
@@ -226,18 +229,18 @@ extension SQLAccess {
         ).map(TicketRow.decode)
     }
 
-    /// Waiting counts of a lane's groups, with each group's row id.
-    func laneGroupCounts(day: String, lane: String) throws -> [LaneGroup.Kind: (id: Int64, waiting: Int)] {
-        var out: [LaneGroup.Kind: (id: Int64, waiting: Int)] = [:]
-        for row in try session.fetchAll("SELECT id, kind, waiting FROM lane_groups WHERE day = ? AND lane = ?", [day, lane]) {
-            if let kind = LaneGroup.Kind(rawValue: row["kind"]) { out[kind] = (id: row["id"] as Int64, waiting: row["waiting"] as Int) }
+    /// Waiting counts of a lane's groups.
+    func laneGroupCounts(day: String, lane: String) throws -> [LaneGroup.Kind: Int] {
+        var out: [LaneGroup.Kind: Int] = [:]
+        for row in try session.fetchAll(ViewReads.laneGroupCounts(day: day, lane: lane)) {
+            if let kind = LaneGroup.Kind(rawValue: row["kind"]) { out[kind] = row["waiting"] as Int }
         }
         return out
     }
 
     /// Waiting tickets of the group before `position`: those that entered before it, less those
     /// of them that left.
-    func waitingBefore(position: Int64, inGroup id: Int64) throws -> Int {
-        Int(position - 1) - (try departures(group: id, through: position - 1))
+    func waitingBefore(position: Int64, in group: LaneGroup) throws -> Int {
+        Int(position - 1) - (try departures(group, through: position - 1))
     }
 }

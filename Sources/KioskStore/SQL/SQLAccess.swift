@@ -9,8 +9,8 @@ struct SQLAccess<Session: SQLSession>: StoreWriter {
     let session: Session
     /// Present for writes: where appended events are collected for publication.
     let log: EventBuffer?
-    /// Lane seats this transaction wrote (`LaneGroups.swift`).
-    let seats = WrittenSeats()
+    /// Lane seats this transaction wrote or read (`LaneGroups.swift`).
+    let seats = KnownSeats()
 
     init(_ session: Session, log: EventBuffer?) {
         self.session = session
@@ -53,12 +53,12 @@ struct SQLAccess<Session: SQLSession>: StoreWriter {
     func laneCounts(of t: Ticket) throws -> CallOrder.LaneCounts {
         let seat = try laneSeat(id: t.id)
         let counts = try seat.map { try laneGroupCounts(day: $0.group.day, lane: $0.group.lane) } ?? [:]
-        guard let seat, seat.group == LaneGroup(waiting: t), let position = seat.position, let own = counts[seat.group.kind] else {
+        guard let seat, seat.group == LaneGroup(waiting: t), let position = seat.position, counts[seat.group.kind] != nil else {
             throw StoreError("ticket \(t.id) (\(t.number)) is not stored as waiting in its lane")
         }
         return CallOrder.LaneCounts(
-            fronts: counts[.front]?.waiting ?? 0, priorities: counts[.priority]?.waiting ?? 0,
-            normals: counts[.normal]?.waiting ?? 0, beforeInGroup: try waitingBefore(position: position, inGroup: own.id))
+            fronts: counts[.front] ?? 0, priorities: counts[.priority] ?? 0,
+            normals: counts[.normal] ?? 0, beforeInGroup: try waitingBefore(position: position, in: seat.group))
     }
 
     func laneHeads(day: HallDay, categories: [String], window: String?) throws -> [Ticket] {
@@ -66,7 +66,7 @@ struct SQLAccess<Session: SQLSession>: StoreWriter {
         var heads: [Ticket] = []
         for lane in lanes {
             let counts = try laneGroupCounts(day: day.rawValue, lane: lane)
-            for kind in LaneGroup.Kind.allCases where counts[kind].map({ $0.waiting > 0 }) ?? false {
+            for kind in LaneGroup.Kind.allCases where (counts[kind] ?? 0) > 0 {
                 if let head = try head(of: LaneGroup(day: day.rawValue, lane: lane, kind: kind)) { heads.append(head) }
             }
         }
@@ -76,7 +76,7 @@ struct SQLAccess<Session: SQLSession>: StoreWriter {
     func waitingSummary(day: HallDay, category: String) throws -> (count: Int, oldestIssuedAt: Date?) {
         // The count from the lane rows; the oldest from the partial index `tickets_waiting_since`.
         let count = try laneGroupCounts(day: day.rawValue, lane: LaneGroup.lane(category: category, assignedWindow: nil))
-            .values.reduce(0) { $0 + $1.waiting }
+            .values.reduce(0, +)
         let oldest: Double? = try session.scalar("""
             SELECT MIN(issued_at) FROM tickets WHERE day = ? AND state = 'waiting' AND assigned_window IS NULL AND category = ?
             """, [day.rawValue, category])
@@ -102,10 +102,7 @@ struct SQLAccess<Session: SQLSession>: StoreWriter {
     }
 
     func busyWindows() throws -> Set<String> {
-        Set(try session.column("""
-            SELECT DISTINCT "window" FROM tickets \(session.dialect.indexedBy("tickets_current"))
-            WHERE state IN ('called', 'serving') AND "window" IS NOT NULL
-            """))
+        Set(try session.column(ViewReads.busyWindows(session.dialect)))
     }
 
     func activeTicket(personKey: String, category: String, day: HallDay) throws -> Ticket? {
@@ -128,12 +125,11 @@ struct SQLAccess<Session: SQLSession>: StoreWriter {
     }
 
     func laneRun(day: HallDay, lane: String) throws -> Int {
-        try session.scalar("SELECT run FROM lane_runs WHERE day = ? AND lane = ?", [day.rawValue, lane]) ?? 0
+        try session.scalar(ViewReads.laneRun(day: day.rawValue, lane: lane)) ?? 0
     }
 
     func serviceTimes(day: HallDay, category: String) throws -> WaitEstimator.ServiceTimes {
-        guard let row = try session.fetchOne("SELECT seconds, cases FROM service_totals WHERE day = ? AND category = ?",
-            [day.rawValue, category])
+        guard let row = try session.fetchOne(ViewReads.serviceTimes(day: day.rawValue, category: category))
         else { return WaitEstimator.ServiceTimes() }
         return WaitEstimator.ServiceTimes(totalSeconds: row["seconds"], count: row["cases"])
     }
@@ -142,7 +138,7 @@ struct SQLAccess<Session: SQLSession>: StoreWriter {
 
     func windowStates() throws -> [String: WindowState] {
         var out: [String: WindowState] = [:]
-        for row in try session.fetchAll("SELECT * FROM windows") {
+        for row in try session.fetchAll(ViewReads.windowStates) {
             let id: String = row["id"]
             out[id] = WindowState(
                 id: id, status: WindowState.Status(rawValue: row["status"]) ?? .closed, staff: row["staff"],
@@ -256,19 +252,32 @@ struct SQLAccess<Session: SQLSession>: StoreWriter {
     // MARK: writes
 
     func nextSequence(day: HallDay, category: String) throws -> Int {
-        try counted(session.scalar("""
-            INSERT INTO day_counters (day, category, issued) VALUES (?, ?, 1)
-            ON CONFLICT (day, category) DO UPDATE SET issued = day_counters.issued + 1
-            RETURNING issued
-            """, [day.rawValue, category]), "day_counters")
+        try counted(session.scalar(Self.nextSequence(day: day, category: category)), "day_counters")
     }
 
     func nextOrderKey() throws -> Int64 {
-        try counted(session.scalar("""
+        try counted(session.scalar(Self.nextOrderKey), "counters")
+    }
+
+    func nextTicketNumbers(day: HallDay, category: String) throws -> (sequence: Int, orderKey: Int64) {
+        let rows = try session.fetchAll(together: [Self.nextSequence(day: day, category: category), Self.nextOrderKey])
+        return (try counted(rows[0].first?[0], "day_counters"), try counted(rows[1].first?[0], "counters"))
+    }
+
+    private static func nextSequence(day: HallDay, category: String) -> SQLStatement {
+        SQLStatement("""
+            INSERT INTO day_counters (day, category, issued) VALUES (?, ?, 1)
+            ON CONFLICT (day, category) DO UPDATE SET issued = day_counters.issued + 1
+            RETURNING issued
+            """, [day.rawValue, category])
+    }
+
+    private static var nextOrderKey: SQLStatement {
+        SQLStatement("""
             INSERT INTO counters (name, value) VALUES ('order_key', 1)
             ON CONFLICT (name) DO UPDATE SET value = counters.value + 1
             RETURNING value
-            """), "counters")
+            """)
     }
 
     func insert(_ ticket: Ticket) throws -> Ticket {

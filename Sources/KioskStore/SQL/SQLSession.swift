@@ -16,6 +16,25 @@ protocol SQLSession {
     /// Appends to the `events` table and returns the event's seq: the next one hall-wide, in
     /// commit order.
     func appendEvent(topic: String, at seconds: Double, json: String) throws -> Int64
+    /// Whether fetching reads ahead saves anything: true where each statement is a round trip.
+    var prefetches: Bool { get }
+    /// Runs these reads now, together, and answers the same reads from their results when they
+    /// come (each once); any write in between forgets them. Where `prefetches` is false: nothing.
+    func prefetch(_ reads: [SQLStatement]) throws
+    /// Runs `statements` in order and returns each one's rows: one round trip where the engine
+    /// can send them together, one after the other elsewhere.
+    func fetchAll(together statements: [SQLStatement]) throws -> [[Row]]
+}
+
+/// One statement with its arguments, to be run later or together with others.
+struct SQLStatement {
+    var sql: String
+    var arguments: [(any DatabaseValueConvertible)?]
+
+    init(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) {
+        self.sql = sql
+        self.arguments = arguments
+    }
 }
 
 /// What the hall's SQL must say differently per engine.
@@ -33,6 +52,13 @@ enum SQLDialect {
 }
 
 extension SQLSession {
+    var prefetches: Bool { false }
+    func prefetch(_ reads: [SQLStatement]) throws {}
+    func fetchAll(together statements: [SQLStatement]) throws -> [[Row]] { try statements.map { try fetchAll($0) } }
+
+    func fetchAll(_ statement: SQLStatement) throws -> [Row] { try fetchAll(statement.sql, statement.arguments) }
+    func fetchOne(_ statement: SQLStatement) throws -> Row? { try fetchOne(statement.sql, statement.arguments) }
+
     func fetchAll(_ sql: String) throws -> [Row] { try fetchAll(sql, []) }
     func fetchOne(_ sql: String) throws -> Row? { try fetchOne(sql, []) }
 
@@ -44,4 +70,7 @@ extension SQLSession {
     func column<V: StoreColumnValue>(_ sql: String, _ arguments: [(any DatabaseValueConvertible)?] = []) throws -> [V] {
         try fetchAll(sql, arguments).compactMap { $0[0] }
     }
+
+    func scalar<V: StoreColumnValue>(_ statement: SQLStatement) throws -> V? { try scalar(statement.sql, statement.arguments) }
+    func column<V: StoreColumnValue>(_ statement: SQLStatement) throws -> [V] { try column(statement.sql, statement.arguments) }
 }

@@ -54,6 +54,61 @@ import Testing
         #expect(c.isOK)
     }
 
+    @Test func pipelinedStatementsAnswerInOrderInOneRoundTrip() throws {
+        let c = try PGConnection(url: try PrivatePostgres.shared().createDatabase())
+        try c.execute("CREATE TABLE t (id bigint PRIMARY KEY, name text)")
+        try c.execute("INSERT INTO t VALUES (1, '一'), (2, '二')")
+        let statements = [
+            PGConnection.PrefetchKey(sql: "SELECT name FROM t WHERE id = $1", parameters: ["2"]),
+            PGConnection.PrefetchKey(sql: "SELECT count(*) FROM t", parameters: []),
+            PGConnection.PrefetchKey(sql: "SELECT name FROM t WHERE id = $1", parameters: ["1"]),
+        ]
+        _ = try c.executePipelined(statements)  // prepares them
+        let before = c.roundTrips
+        let results = try c.executePipelined(statements)
+        #expect(c.roundTrips == before + 1)
+        #expect(results.map { $0.string(0, 0) } == ["二", "2", "一"])
+    }
+
+    @Test func aFailingStatementFailsThePipelineAndTheConnectionGoesOn() throws {
+        let c = try PGConnection(url: try PrivatePostgres.shared().createDatabase())
+        try c.execute("CREATE TABLE t (id bigint PRIMARY KEY)")
+        try c.run(script: "BEGIN")
+        do {
+            _ = try c.executePipelined([
+                PGConnection.PrefetchKey(sql: "INSERT INTO t VALUES ($1)", parameters: ["1"]),
+                PGConnection.PrefetchKey(sql: "INSERT INTO t VALUES ($1)", parameters: ["1"]),
+                PGConnection.PrefetchKey(sql: "INSERT INTO t VALUES ($1)", parameters: ["3"]),
+            ])
+            Issue.record("a duplicate key in a pipeline was accepted")
+        } catch {
+            #expect(error.kind == .uniqueViolation, "\(error)")
+        }
+        #expect(c.isOK)
+        try c.execute("ROLLBACK")
+        #expect(try c.execute("SELECT count(*) FROM t").int64(0, 0) == 0)
+    }
+
+    @Test func aPrefetchedReadIsAnsweredOnceAndForgottenAfterAWrite() throws {
+        let c = try PGConnection(url: try PrivatePostgres.shared().createDatabase())
+        try c.execute("CREATE TABLE t (id bigint PRIMARY KEY, n bigint)")
+        try c.execute("INSERT INTO t VALUES (1, 10)")
+        let read = PGConnection.PrefetchKey(sql: "SELECT n FROM t WHERE id = $1", parameters: ["1"])
+        try c.prefetch([read])
+        let afterPrefetch = c.roundTrips
+        #expect(try c.executePrepared(read.sql, read.parameters).int64(0, 0) == 10)
+        #expect(c.roundTrips == afterPrefetch, "answered from the prefetch")
+        #expect(try c.executePrepared(read.sql, read.parameters).int64(0, 0) == 10)
+        #expect(c.roundTrips == afterPrefetch + 1, "answered once only")
+
+        try c.prefetch([read])
+        try c.executePrepared("UPDATE t SET n = $1 WHERE id = $2", ["11", "1"])
+        #expect(try c.executePrepared(read.sql, read.parameters).int64(0, 0) == 11, "a write in between forgets it")
+        try c.prefetch([read])
+        try c.execute("UPDATE t SET n = 12")
+        #expect(try c.executePrepared(read.sql, read.parameters).int64(0, 0) == 12)
+    }
+
     @Test func noServerIsAConnectionErrorSayingWhere() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("nopg-\(UUID().uuidString.prefix(6))").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

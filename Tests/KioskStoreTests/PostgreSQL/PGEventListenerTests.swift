@@ -43,6 +43,28 @@ import Testing
         #expect(heard.wait(for: 3) == [nil, 1, 2])
     }
 
+    /// A daemon's own commits were delivered by the writes that made them: their notifications
+    /// wake nothing (else every write would cost a read of the log), others' still do.
+    @Test func aDaemonsOwnAppendsWakeNothing() throws {
+        let url = try PrivatePostgres.shared().createDatabase()
+        let own = try PGConnection(url: url), other = try PGConnection(url: url)
+        try PGSchema.migrator.migrate(own)
+        let ownPID = own.backendPID
+        let heard = Heard()
+        let listener = PGEventListener(url: url, isOwn: { $0 == ownPID }) { seq in heard.wakes.withLock { $0.append(seq) } }
+        listener.start()
+        defer { listener.stop() }
+        #expect(heard.wait(for: 1) == [nil])
+        for writer in [own, own, other] {
+            try writer.execute("BEGIN")
+            _ = try PGSchema.appendEvent(writer, topic: "t", at: 0, json: "{}")
+            try writer.execute("COMMIT")
+        }
+        // Notifications arrive in commit order: once the third is heard, the first two were
+        // passed over.
+        #expect(heard.wait(for: 2) == [nil, 3])
+    }
+
     @Test func afterTheServerIsBackTheListenerSaysReadTheLog() throws {
         let pg = try PrivatePostgres(port: 55437)
         defer { pg.remove() }

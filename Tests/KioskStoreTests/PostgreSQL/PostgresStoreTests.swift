@@ -49,6 +49,38 @@ import Testing
         }
     }
 
+    /// A waiting ticket's view reads (lane counts, lane run, busy windows, window states, service
+    /// times: six statements) cost one round trip when fetched ahead, with the same answers.
+    @Test func aWaitingTicketsViewReadsAreOneRoundTrip() async throws {
+        let store = try PostgresStore(url: try PrivatePostgres.shared().createDatabase())
+        let t = try await store.write { w in
+            _ = try w.insert(ticket(1, orderKey: try w.nextOrderKey()))
+            return try w.insert(ticket(2, orderKey: try w.nextOrderKey()))
+        }
+        struct Reads: Equatable, Sendable {
+            var counts: CallOrder.LaneCounts, run: Int, busy: Set<String>, windows: Int, cases: Int
+        }
+        @Sendable func view(_ r: any StoreReader, prefetching: Bool) throws -> Reads {
+            if prefetching { try r.prefetchView(of: t) }
+            return Reads(counts: try r.laneCounts(of: t), run: try r.laneRun(day: day, lane: "category:A"),
+                busy: try r.busyWindows(), windows: try r.windowStates().count,
+                cases: try r.serviceTimes(day: day, category: "A").count)
+        }
+        // Statements are prepared on a connection's first use of them: warm every connection.
+        for _ in 0..<8 { _ = try await store.read { r in try view(r, prefetching: true) } }
+
+        let start = store.pool.roundTrips
+        let plain = try await store.read { r in try view(r, prefetching: false) }
+        let middle = store.pool.roundTrips
+        let fetched = try await store.read { r in try view(r, prefetching: true) }
+        let end = store.pool.roundTrips
+        #expect(fetched == plain)
+        #expect(plain.counts.beforeInGroup == 1)
+        // BEGIN, the ticket's lane seat, the reads, COMMIT.
+        #expect(middle - start == 3 + 6)
+        #expect(end - middle == 3 + 1)
+    }
+
     /// Events another daemon committed while no notification could reach this one (its listener
     /// is stopped here) are found by the once-a-second poll (`maintain`), in order.
     @Test func eventsMissedByNotificationAreFoundByThePoll() async throws {
