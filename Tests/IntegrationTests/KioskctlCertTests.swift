@@ -111,7 +111,8 @@ struct KioskctlCertTests {
         }
     }
 
-    @Test("audit verify prints the entry count and head (exit 0), a changed entry is BROKEN (exit 1); audit tail -n 3 prints 3 rows")
+    @Test("audit verify prints the entry count and head (exit 0), a changed entry is BROKEN (exit 1); audit tail -n 3 prints 3 rows",
+        .enabled(if: DaemonHarness.onSQLite, "opens the SQLite file itself"))
     func audit() throws {
         try CertHall.with { hall in
             let serial = try #require(try hall.daemon.client(role: "approval").call("cert.submit", CertificateFlowTests.order())["serial"]?.stringValue)

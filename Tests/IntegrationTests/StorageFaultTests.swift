@@ -7,7 +7,7 @@ import Testing
 /// The database becomes unusable under a running hall — read-only, damaged, or on a full disk:
 /// kioskd says so in `daemon.status`, `kioskctl doctor` fails, writes are refused with
 /// `storage_unavailable` and change nothing, and once the cause is gone it heals by itself.
-@Suite(.serialized) struct StorageFaultTests {
+@Suite(.serialized, .enabled(if: DaemonHarness.onSQLite, "opens the SQLite file itself")) struct StorageFaultTests {
     static let setpriv = "/usr/bin/setpriv"
     static var canDropPrivileges: Bool { getuid() == 0 && FileManager.default.isExecutableFile(atPath: setpriv) }
 

@@ -5,7 +5,7 @@ import Testing
 
 /// Answered means on disk: every answered `queue.take` costs at least one fsync of the
 /// database's write-ahead log, counted from outside with strace on the real daemon.
-@Suite(.serialized) struct SyncPerCommitTests {
+@Suite(.serialized, .enabled(if: DaemonHarness.onSQLite, "opens the SQLite file itself")) struct SyncPerCommitTests {
     static let strace = "/usr/bin/strace"
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: strace), "needs strace (scripts/setup installs it)"))

@@ -71,8 +71,12 @@ public final class ChildProcess: @unchecked Sendable {
         defer { lock.unlock() }
         if waitStatus != nil { return false }
         var status: Int32 = 0
-        let r = waitpid(processIdentifier, &status, WNOHANG)
+        var r: Int32
+        repeat { r = waitpid(processIdentifier, &status, WNOHANG) } while r < 0 && errno == EINTR
         if r == processIdentifier { waitStatus = status }
+        // Not ours to reap any more (someone else waited for it): running while the pid lives,
+        // so a daemon is never taken for ended — and left running — on a wait error.
+        if r < 0 { return kill(processIdentifier, 0) == 0 }
         return waitStatus == nil && r == 0
     }
 

@@ -95,6 +95,11 @@ final class DaemonHarness: @unchecked Sendable {
         """
     }
 
+    /// Whether the daemons run on SQLite (the default) rather than on PostgreSQL
+    /// (`KIOSKD_TEST_BACKEND=postgres`): tests that open, edit or sync-count the SQLite file
+    /// themselves run only then (`.enabled(if: DaemonHarness.onSQLite, …)`).
+    static let onSQLite = ProcessInfo.processInfo.environment["KIOSKD_TEST_BACKEND"] != "postgres"
+
     init(extraConfig: String = "", queue: String = "", daemonExtra: String = "") throws {
         dir = FileManager.default.temporaryDirectory.appendingPathComponent("kioskd-test-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -105,7 +110,7 @@ final class DaemonHarness: @unchecked Sendable {
         // KIOSKD_TEST_BACKEND=postgres runs these daemons on a fresh database of the tests' private
         // PostgreSQL instead of SQLite: the whole protocol against the shared backend (by hand;
         // tests that open the SQLite file themselves do not apply).
-        if ProcessInfo.processInfo.environment["KIOSKD_TEST_BACKEND"] == "postgres", !extra.contains("[storage]") {
+        if !Self.onSQLite, !extra.contains("[storage]") {
             extra += "\n[storage]\nbackend = \"postgres\"\nurl = \"\(try PrivatePostgres.shared().createDatabase())\"\n"
         }
         try Self.config(stateDir: dir.appendingPathComponent("state").path, socket: socket, extra: extra, queue: queue, daemonExtra: daemonExtra)
