@@ -23,14 +23,18 @@ struct SocketFile: Sendable, Equatable {
 }
 
 extension SocketFile {
-    /// A listening Unix socket bound at `path`, mode 0660 from birth. With `removingStale`, a
-    /// socket file already there (checked dead by the caller) is removed first; without it the
-    /// bind fails (EADDRINUSE) if anything appeared at the path — so a daemon binding again after
-    /// its file was deleted never unlinks a stranger's socket created in the meantime.
+    /// A listening Unix socket bound at `path`, mode 0660 from birth, and the file it made there.
+    /// With `removingStale`, a socket file already there (checked dead by the caller) is removed
+    /// first; without it the bind fails (EADDRINUSE) if anything appeared at the path — so a
+    /// daemon binding again after its file was deleted never unlinks a stranger's socket created
+    /// in the meantime. `prepare` runs on the bound file before anyone can connect (the group);
+    /// the file's identity is taken after it and before `listen`, so a file that replaces it the
+    /// moment connections are accepted is never mistaken for this one.
     /// Bound here rather than by NIO: NIO removes the path when its listener closes, which would
     /// delete whatever socket is at the path by then — another daemon's, or the one this daemon
     /// bound again after its file was deleted.
-    static func listen(at path: String, backlog: Int32, removingStale: Bool) throws -> CInt {
+    static func listen(at path: String, backlog: Int32, removingStale: Bool,
+        prepare: (String) throws -> Void = { _ in }) throws -> (fd: CInt, file: SocketFile) {
         guard var addr = address(path) else { throw SocketError("socket path \(path) is too long", ENAMETOOLONG) }
         if removingStale, SocketFile(path: path) != nil { unlink(path) }
         let fd = makeSocket()
@@ -45,13 +49,23 @@ extension SocketFile {
             close(fd)
             throw SocketError("cannot bind \(path)", bindErrno)
         }
+        let file: SocketFile
+        do {
+            try prepare(path)
+            guard let made = SocketFile(path: path) else { throw SocketError("the socket file \(path) vanished as it was made", ENOENT) }
+            file = made
+        } catch {
+            close(fd)
+            unlink(path)
+            throw error
+        }
         guard Glibc.listen(fd, backlog) == 0 else {
             let e = errno
             close(fd)
             unlink(path)
             throw SocketError("cannot listen on \(path)", e)
         }
-        return fd
+        return (fd, file)
     }
 }
 

@@ -134,15 +134,18 @@ final class SocketServer: Service, Sendable {
         switch listen {
         case .path(let path, let groupName):
             try Self.refuseIfServing(path)
-            let fd = try SocketFile.listen(at: path, backlog: 256, removingStale: removingStale)
+            // The file's identity is taken before it accepts: a client may replace the path the
+            // moment it can connect, and that file must not be taken for this daemon's own.
+            let (fd, file) = try SocketFile.listen(at: path, backlog: 256, removingStale: removingStale) { path in
+                if let groupName { try Self.chgrp(path, groupName) }
+            }
+            state.withLock { $0.boundFile = file }
             do {
                 listener = try await bootstrap.bind(fd, childChannelInitializer: initializer)
             } catch {
                 close(fd)
                 throw error
             }
-            if let groupName { try Self.chgrp(path, groupName) }
-            state.withLock { $0.boundFile = SocketFile(path: path) }
         case .inherited(let fd):
             listener = try await bootstrap.bind(fd, childChannelInitializer: initializer)
         }
