@@ -66,7 +66,7 @@ final class PGConnection: @unchecked Sendable {
     /// in text format; nil is SQL NULL.
     @discardableResult
     func execute(_ sql: String, _ parameters: [String?] = []) throws(PGError) -> PGResult {
-        prefetched.removeAll()
+        forgetPrefetched(before: sql)
         roundTrips += 1
         return try checked(parameters.withCStringArray { values in
             PQexecParams(conn, sql, Int32(parameters.count), nil, values, nil, nil, 0)
@@ -91,9 +91,8 @@ final class PGConnection: @unchecked Sendable {
     @discardableResult
     func executePrepared(_ sql: String, _ parameters: [String?]) throws(PGError) -> PGResult {
         if !prefetched.isEmpty {
-            if let ready = prefetched.removeValue(forKey: PrefetchKey(sql: sql, parameters: parameters)) { return ready }
-            // Anything but a plain read may change what was fetched: forget it all.
-            if !sql.hasPrefix("SELECT") { prefetched.removeAll() }
+            if let ready = prefetched.removeValue(forKey: Statement(sql: sql, parameters: parameters)) { return ready }
+            forgetPrefetched(before: sql)
         }
         let name = try preparedName(sql)
         roundTrips += 1
@@ -114,7 +113,7 @@ final class PGConnection: @unchecked Sendable {
 
     /// Runs several `;`-separated statements without parameters (a migration's script).
     func run(script: String) throws(PGError) {
-        prefetched.removeAll()
+        forgetPrefetched(before: script)
         roundTrips += 1
         _ = try checked(PQexec(conn, script))
     }
@@ -122,19 +121,25 @@ final class PGConnection: @unchecked Sendable {
     // MARK: Pipelining
 
     /// One statement and its parameters, as `executePrepared` takes them.
-    struct PrefetchKey: Hashable {
+    struct Statement: Hashable {
         var sql: String
         var parameters: [String?]
     }
 
     /// Results fetched ahead, each answered once to the same statement with the same parameters.
-    private var prefetched: [PrefetchKey: PGResult] = [:]
+    private var prefetched: [Statement: PGResult] = [:]
+
+    /// Anything but a plain read — a write, BEGIN, COMMIT, ROLLBACK — may change what was
+    /// fetched ahead, or ends the transaction it was read in: it is all forgotten first.
+    private func forgetPrefetched(before sql: String) {
+        if !sql.hasPrefix("SELECT") { prefetched.removeAll() }
+    }
 
     /// Runs `statements` together and keeps their results for the `executePrepared` calls that
     /// ask for them next: one round trip instead of one each. Until then any statement other than
     /// a `SELECT`, and the transaction's end, forgets them, so a kept result is never older than
     /// what the same read would see.
-    func prefetch(_ statements: [PrefetchKey]) throws(PGError) {
+    func prefetch(_ statements: [Statement]) throws(PGError) {
         let results = try executePipelined(statements)
         for (statement, result) in zip(statements, results) { prefetched[statement] = result }
     }
@@ -142,8 +147,8 @@ final class PGConnection: @unchecked Sendable {
     /// Runs prepared statements in one exchange (libpq's pipeline mode): all are sent, then one
     /// sync, then their results are read in order. A statement that fails fails the call; those
     /// after it are not run (the server aborts the pipeline, as it aborts the transaction).
-    func executePipelined(_ statements: [PrefetchKey]) throws(PGError) -> [PGResult] {
-        if statements.contains(where: { !$0.sql.hasPrefix("SELECT") }) { prefetched.removeAll() }
+    func executePipelined(_ statements: [Statement]) throws(PGError) -> [PGResult] {
+        for statement in statements { forgetPrefetched(before: statement.sql) }
         let names = try statements.map { (s) throws(PGError) in try preparedName(s.sql) }
         guard PQenterPipelineMode(conn) == 1 else { throw PGError(.other, "cannot pipeline: \(Self.message(PQerrorMessage(conn)))") }
         roundTrips += 1

@@ -41,8 +41,8 @@ struct PGSession: SQLSession {
         return try connection.executePrepared(statement.sql, statement.parameters)
     }
 
-    private static func key(_ s: SQLStatement) -> PGConnection.PrefetchKey {
-        PGConnection.PrefetchKey(sql: numbered(s.sql), parameters: s.arguments.map { $0?.databaseValue.storeText })
+    private static func key(_ s: SQLStatement) -> PGConnection.Statement {
+        PGConnection.Statement(sql: numbered(s.sql), parameters: s.arguments.map { $0?.databaseValue.storeText })
     }
 
     private static let translated = Mutex<[String: String]>([:])

@@ -59,9 +59,9 @@ import Testing
         try c.execute("CREATE TABLE t (id bigint PRIMARY KEY, name text)")
         try c.execute("INSERT INTO t VALUES (1, '一'), (2, '二')")
         let statements = [
-            PGConnection.PrefetchKey(sql: "SELECT name FROM t WHERE id = $1", parameters: ["2"]),
-            PGConnection.PrefetchKey(sql: "SELECT count(*) FROM t", parameters: []),
-            PGConnection.PrefetchKey(sql: "SELECT name FROM t WHERE id = $1", parameters: ["1"]),
+            PGConnection.Statement(sql: "SELECT name FROM t WHERE id = $1", parameters: ["2"]),
+            PGConnection.Statement(sql: "SELECT count(*) FROM t", parameters: []),
+            PGConnection.Statement(sql: "SELECT name FROM t WHERE id = $1", parameters: ["1"]),
         ]
         _ = try c.executePipelined(statements)  // prepares them
         let before = c.roundTrips
@@ -76,9 +76,9 @@ import Testing
         try c.run(script: "BEGIN")
         do {
             _ = try c.executePipelined([
-                PGConnection.PrefetchKey(sql: "INSERT INTO t VALUES ($1)", parameters: ["1"]),
-                PGConnection.PrefetchKey(sql: "INSERT INTO t VALUES ($1)", parameters: ["1"]),
-                PGConnection.PrefetchKey(sql: "INSERT INTO t VALUES ($1)", parameters: ["3"]),
+                PGConnection.Statement(sql: "INSERT INTO t VALUES ($1)", parameters: ["1"]),
+                PGConnection.Statement(sql: "INSERT INTO t VALUES ($1)", parameters: ["1"]),
+                PGConnection.Statement(sql: "INSERT INTO t VALUES ($1)", parameters: ["3"]),
             ])
             Issue.record("a duplicate key in a pipeline was accepted")
         } catch {
@@ -93,7 +93,7 @@ import Testing
         let c = try PGConnection(url: try PrivatePostgres.shared().createDatabase())
         try c.execute("CREATE TABLE t (id bigint PRIMARY KEY, n bigint)")
         try c.execute("INSERT INTO t VALUES (1, 10)")
-        let read = PGConnection.PrefetchKey(sql: "SELECT n FROM t WHERE id = $1", parameters: ["1"])
+        let read = PGConnection.Statement(sql: "SELECT n FROM t WHERE id = $1", parameters: ["1"])
         try c.prefetch([read])
         let afterPrefetch = c.roundTrips
         #expect(try c.executePrepared(read.sql, read.parameters).int64(0, 0) == 10)
