@@ -8,9 +8,15 @@ import KioskProtocol
 /// call (not timed) frees the window, so the lane stays at its level while it is measured.
 extension Bench {
     static let curveLevels = [0, 1_000, 2_500, 5_000, 7_500, 10_000]
+    /// Rounds between two blocks of as many raw commits.
+    static let curveBlock = 30
 
     func laneCurve() throws {
         let before = try rawCommit()
+        // The disk's speed drifts within a run: each level's ratio is to raw commits timed in
+        // blocks between its own rounds, so both see the same minutes of the disk.
+        let raw = try RawCommits()
+        try raw.warmUp()
         let d = try Daemon.start()
         let c = try KioskClient(socketPath: d.socket)
         try c.call("window.open", ["window": "1", "staff": "bench"])
@@ -21,14 +27,17 @@ extension Bench {
             try c.call("queue.call", ["window": "1"])
             try c.call("queue.noShow", ["window": "1"])
         }
-        say("waiting in lane C → p50 / p99 in ms (\(curveSamples) of each per level; raw commit p50 \(String(format: "%.3f", before)) ms)")
+        say("waiting in lane C → p50 / p99 in ms and p50 ÷ the raw commit p50 timed between them (\(curveSamples) of each per level; raw commit p50 before \(String(format: "%.3f", before)) ms)")
         for level in Self.curveLevels {
             while waiting < level {
                 try c.call("queue.take", ["category": "C"])
                 waiting += 1
             }
-            var take: [Double] = [], ticket: [Double] = [], call: [Double] = []
-            for _ in 0..<curveSamples {
+            var take: [Double] = [], ticket: [Double] = [], call: [Double] = [], commit: [Double] = []
+            for round in 0..<curveSamples {
+                if round % Self.curveBlock == 0 {
+                    commit += try raw.time(Self.curveBlock)
+                }
                 var t0 = DispatchTime.now()
                 let t = try c.call("queue.take", ["category": "C"])
                 take.append(ms(since: t0))
@@ -40,9 +49,9 @@ extension Bench {
                 call.append(ms(since: t0))
                 try c.call("queue.noShow", ["window": "1"])
             }
-            let (tk, tc, ca) = (Percentiles(take), Percentiles(ticket), Percentiles(call))
-            say(String(format: "%6d waiting: take %.3f / %.3f (%.2f× commit), ticket %.3f / %.3f, call %.3f / %.3f (%.2f× commit)",
-                level, tk.p50, tk.p99, tk.p50 / before, tc.p50, tc.p99, ca.p50, ca.p99, ca.p50 / before))
+            let (tk, tc, ca, co) = (Percentiles(take), Percentiles(ticket), Percentiles(call), Percentiles(commit))
+            say(String(format: "%6d waiting: take %.3f / %.3f (%.2f×), ticket %.3f / %.3f (%.2f×), call %.3f / %.3f (%.2f×); raw commit %.3f",
+                level, tk.p50, tk.p99, tk.p50 / co.p50, tc.p50, tc.p99, tc.p50 / co.p50, ca.p50, ca.p99, ca.p50 / co.p50, co.p50))
         }
         // The disk's speed drifts: the floor again, after the run.
         _ = try rawCommit()

@@ -172,7 +172,7 @@ final class CertificatePipeline: Service, Sendable {
         let path = pdfPath(serial)
         let layout: CertificateLayout
         do {
-            layout = try renderFile(c, template: template, seal: department.seal, qrPayload: payload)
+            layout = try await renderFile(c, template: template, seal: department.seal, qrPayload: payload)
         } catch {
             logger.error("certificate \(serial) cannot be rendered: \(error)")
             return try await move(c, to: .failed, actor: "kioskd", note: "rendering failed: \(error)")
@@ -196,9 +196,13 @@ final class CertificatePipeline: Service, Sendable {
         }
     }
 
-    private func renderFile(_ c: Certificate, template: CertificateTemplate, seal: String, qrPayload: String) throws -> CertificateLayout {
-        try CertificateRenderer.shared.render(
-            template: template, fields: c.fields, sealImage: seal, qrPayload: qrPayload, to: pdfPath(c.serial.description))
+    /// Rendering takes tens of ms of CPU: it runs in the cooperative pool, never on the event
+    /// loop of the connection that asked for a pickup (connections run on their loops).
+    private func renderFile(_ c: Certificate, template: CertificateTemplate, seal: String, qrPayload: String) async throws -> CertificateLayout {
+        let path = pdfPath(c.serial.description)
+        return try await withTaskExecutorPreference(globalConcurrentExecutor) {
+            try CertificateRenderer.shared.render(template: template, fields: c.fields, sealImage: seal, qrPayload: qrPayload, to: path)
+        }
     }
 
     /// The certificate's PDF on this machine, rendered again from what is stored when it was
@@ -211,7 +215,7 @@ final class CertificatePipeline: Service, Sendable {
         guard let template = templates[c.type], let department = config.certificates.department(c.department),
             let payload = c.qrPayload
         else { throw KioskError(.invalidState, "certificate \(serial) cannot be rendered here: its template or department is not configured") }
-        _ = try renderFile(c, template: template, seal: department.seal, qrPayload: payload)
+        _ = try await renderFile(c, template: template, seal: department.seal, qrPayload: payload)
         let digest = Self.sha256(file: pdfPath(serial)), now = clock.now(), me = terminal
         try await store.write { w in
             try AuditTrail.append(w, at: now, .render, subject: serial, actor: "kioskd", details: [

@@ -217,7 +217,8 @@ final class SocketServer: Service, Sendable {
         }
         defer { _ = state.withLock { $0.connections.removeValue(forKey: id) } }
         logger.debug("connection \(id) from uid \(peer?.uid ?? 0) pid \(peer?.pid ?? 0): role \(role?.rawValue ?? "none")")
-        await Connection(channel: channel, session: Session(id: id, peer: peer, role: role), server: self).run()
+        let connection = Connection(channel: channel, session: Session(id: id, peer: peer, role: role), server: self)
+        await withTaskExecutorPreference(EventLoopTaskExecutor(loop: channel.channel.eventLoop)) { await connection.run() }
     }
 
     // MARK: the socket file and housekeeping
