@@ -43,9 +43,9 @@ struct Bench: ParsableCommand {
         }
         if only == "store" { try storeReads() }
         if want("screens") { try screens() }
-        if only == "screens-idle" {  // the first of the idle-stream runs alone (≈ 1 min)
+        if only == "screens-idle" {  // never-read streams alone, 8 rounds (≈ 2 min)
             raiseOpenFiles()
-            try idleScreens(.notReading)
+            try idleScreens(.notReading, rounds: 8)
         }
         if want("voice") { try voice() }
         if want("bus") { try windowBus() }
