@@ -15,8 +15,9 @@ extension Bench {
         let before = try rawCommit()
         // The disk's speed drifts within a run: each level's ratio is to raw commits timed in
         // blocks between its own rounds, so both see the same minutes of the disk.
-        let raw = try RawCommits()
+        let raw = try RawCommits(), asLarge = try RawCommits(pages: 11)
         try raw.warmUp()
+        try asLarge.warmUp()
         let d = try Daemon.start()
         let c = try KioskClient(socketPath: d.socket)
         try c.call("window.open", ["window": "1", "staff": "bench"])
@@ -33,10 +34,11 @@ extension Bench {
                 try c.call("queue.take", ["category": "C"])
                 waiting += 1
             }
-            var take: [Double] = [], ticket: [Double] = [], call: [Double] = [], commit: [Double] = []
+            var take: [Double] = [], ticket: [Double] = [], call: [Double] = [], commit: [Double] = [], large: [Double] = []
             for round in 0..<curveSamples {
                 if round % Self.curveBlock == 0 {
                     commit += try raw.time(Self.curveBlock)
+                    large += try asLarge.time(Self.curveBlock)
                 }
                 var t0 = DispatchTime.now()
                 let t = try c.call("queue.take", ["category": "C"])
@@ -49,9 +51,10 @@ extension Bench {
                 call.append(ms(since: t0))
                 try c.call("queue.noShow", ["window": "1"])
             }
-            let (tk, tc, ca, co) = (Percentiles(take), Percentiles(ticket), Percentiles(call), Percentiles(commit))
-            say(String(format: "%6d waiting: take %.3f / %.3f (%.2f×), ticket %.3f / %.3f (%.2f×), call %.3f / %.3f (%.2f×); raw commit %.3f",
-                level, tk.p50, tk.p99, tk.p50 / co.p50, tc.p50, tc.p99, tc.p50 / co.p50, ca.p50, ca.p99, ca.p50 / co.p50, co.p50))
+            let (tk, tc, ca, co, lg) = (Percentiles(take), Percentiles(ticket), Percentiles(call), Percentiles(commit), Percentiles(large))
+            say(String(format: "%6d waiting: take %.3f / %.3f (%.2f×), ticket %.3f / %.3f (%.2f×), call %.3f / %.3f (%.2f×); raw commit %.3f; of 11 pages %.3f (take %.2f×, call %.2f×)",
+                level, tk.p50, tk.p99, tk.p50 / co.p50, tc.p50, tc.p99, tc.p50 / co.p50, ca.p50, ca.p99, ca.p50 / co.p50, co.p50,
+                lg.p50, tk.p50 / lg.p50, ca.p50 / lg.p50))
         }
         // The disk's speed drifts: the floor again, after the run.
         _ = try rawCommit()

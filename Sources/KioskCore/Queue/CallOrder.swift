@@ -64,10 +64,23 @@ public enum CallOrder {
     public enum Lane: Hashable, Sendable {
         case window(String)
         case category(String)
+
+        /// A ticket's lane: its window's when it was sent to one, else its category's.
+        public init(category: String, assignedWindow: String?) {
+            self = assignedWindow.map(Lane.window) ?? .category(category)
+        }
+
+        /// The lane's name in the store (lane counts, priority runs).
+        public var key: String {
+            switch self {
+            case .window(let w): "window:\(w)"
+            case .category(let c): "category:\(c)"
+            }
+        }
     }
 
     public static func lane(of ticket: Ticket) -> Lane {
-        ticket.assignedWindow.map(Lane.window) ?? .category(ticket.category)
+        Lane(category: ticket.category, assignedWindow: ticket.assignedWindow)
     }
 
     /// The next ticket for `window`, looking through its lanes in order. `runs` holds each

@@ -38,12 +38,12 @@ extension HallService {
                 let waiting = try w.laneHeads(day: day, categories: window.serves, window: window.id)
                 var runs: [CallOrder.Lane: Int] = [:]
                 for lane in Set(waiting.map(CallOrder.lane(of:))) {
-                    runs[lane] = try w.laneRun(day: day, lane: QueueLens.laneKey(lane))
+                    runs[lane] = try w.laneRun(day: day, lane: lane.key)
                 }
                 guard let (pick, lane) = CallOrder.next(for: window, waiting: waiting, runs: runs, burst: config.queue.priorityBurst)
                 else { return nil }
                 ticket = pick.ticket
-                try w.setLaneRun(day: day, lane: QueueLens.laneKey(lane), run: pick.priorityRun)
+                try w.setLaneRun(day: day, lane: lane.key, run: pick.priorityRun)
             }
             try ticket.call(window: window.id, staff: state.staff, at: now)
             try w.update(ticket)

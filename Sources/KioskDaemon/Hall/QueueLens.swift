@@ -20,17 +20,10 @@ final class QueueLens {
         self.day = day
     }
 
-    static func laneKey(_ lane: CallOrder.Lane) -> String {
-        switch lane {
-        case .window(let w): "window:\(w)"
-        case .category(let c): "category:\(c)"
-        }
-    }
-
     /// Position of a waiting ticket in its lane's call order, from counts (no lane is loaded).
     func ahead(of t: Ticket) throws -> Int {
         let lane = CallOrder.lane(of: t)
-        if runs[lane] == nil { runs[lane] = try reader.laneRun(day: t.day, lane: Self.laneKey(lane)) }
+        if runs[lane] == nil { runs[lane] = try reader.laneRun(day: t.day, lane: lane.key) }
         return CallOrder.ahead(of: t, counts: try reader.laneCounts(of: t), priorityRun: runs[lane]!,
             burst: config.queue.priorityBurst)
     }
@@ -39,7 +32,7 @@ final class QueueLens {
     func views(ofWaiting tickets: [Ticket]) throws -> [TicketView] {
         var out: [TicketView] = []
         for (lane, members) in Dictionary(grouping: tickets, by: CallOrder.lane(of:)) {
-            let run = try reader.laneRun(day: day, lane: Self.laneKey(lane))
+            let run = try reader.laneRun(day: day, lane: lane.key)
             for (ahead, t) in CallOrder.order(of: members, priorityRun: run, burst: config.queue.priorityBurst).enumerated() {
                 let estimate = try self.estimate(category: t.category, ahead: ahead, assignedWindow: t.assignedWindow)
                 out.append(TicketMapper.view(t, config: config, ahead: ahead, estimate: estimate))

@@ -35,7 +35,7 @@ struct LaneGroup: Hashable {
     }
 
     static func lane(category: String, assignedWindow: String?) -> String {
-        assignedWindow.map { "window:\($0)" } ?? "category:\(category)"
+        CallOrder.Lane(category: category, assignedWindow: assignedWindow).key
     }
 
     /// Positions are 1 ..< capacity (the tree's size); an empty group starts again at 1.

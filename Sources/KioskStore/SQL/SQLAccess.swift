@@ -62,7 +62,7 @@ struct SQLAccess<Session: SQLSession>: StoreWriter {
     }
 
     func laneHeads(day: HallDay, categories: [String], window: String?) throws -> [Ticket] {
-        let lanes = categories.map { LaneGroup.lane(category: $0, assignedWindow: nil) } + (window.map { ["window:\($0)"] } ?? [])
+        let lanes = categories.map { LaneGroup.lane(category: $0, assignedWindow: nil) } + (window.map { [CallOrder.Lane.window($0).key] } ?? [])
         var heads: [Ticket] = []
         for lane in lanes {
             let counts = try laneGroupCounts(day: day.rawValue, lane: lane)
