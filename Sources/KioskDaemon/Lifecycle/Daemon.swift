@@ -74,7 +74,7 @@ public struct Daemon {
         let screenStreams = ScreenStreams()
         let lastReload = Mutex<(at: Date, ok: Bool, error: String?)?>(nil)
         let serverBox = Mutex<SocketServer?>(nil)
-        let status: @Sendable () async -> JSONValue = {
+        let status: @Sendable () async -> any Encodable & Sendable = {
             await DaemonStatus.make(hall: hall, store: store, bus: bus, screens: screenStreams, devices: devices, configPath: options.configPath,
                 socket: socketPath, uptime: ContinuousClock.now - started,
                 connections: serverBox.withLock { $0?.connectionCount ?? 0 },

@@ -6,7 +6,7 @@ import KioskStore
 /// `daemon.status`: what a technician checks first — is it serving, since when, which day, how
 /// many wait, which windows are open, are the devices healthy, did the last reload work.
 enum DaemonStatus {
-    struct View: Encodable {
+    struct View: Encodable, Sendable {
         var version: String
         var hall: [String: String]
         /// `[daemon] terminal`: this machine's name in the hall.
@@ -34,7 +34,7 @@ enum DaemonStatus {
         var devices: [String: String]
         var lastReload: Reload?
         /// Which database, and whether it can be used (`state` ok or fault, `error` why not).
-        struct Storage: Encodable {
+        struct Storage: Encodable, Sendable {
             var backend: String
             var state: String
             var error: String?
@@ -46,7 +46,7 @@ enum DaemonStatus {
             var serverVersion: String?
             var clockSkewSeconds: Double?
         }
-        struct Reload: Encodable {
+        struct Reload: Encodable, Sendable {
             var at: String
             var ok: Bool
             var error: String?
@@ -54,7 +54,7 @@ enum DaemonStatus {
     }
 
     static func make(hall: HallService, store: any Store, bus: EventBus, screens: ScreenStreams, devices: DeviceHub, configPath: String,
-        socket: String, uptime: Duration, connections: Int, maxConnections: Int, lastReload: (at: Date, ok: Bool, error: String?)?) async -> JSONValue {
+        socket: String, uptime: Duration, connections: Int, maxConnections: Int, lastReload: (at: Date, ok: Bool, error: String?)?) async -> View {
         let config = hall.config, now = hall.clock.now(), day = config.calendar.day(for: now)
         let tz = config.daemon.timeZone
         let health = store.health
@@ -78,7 +78,8 @@ enum DaemonStatus {
             storage.state = StorageHealth.State.fault.rawValue
             storage.error = storage.error ?? "\(error)"
         }
-        let view = View(
+        // Encoded once, straight to the answer (no detour through a JSONValue: a third of its cost).
+        return View(
             version: Daemon.version, hall: ["code": config.hall.code, "name": config.hall.name], terminal: config.daemon.terminal,
             pid: getpid(),
             now: ISO8601.string(now, timeZone: tz), day: day.rawValue, uptimeSeconds: Int(uptime.components.seconds),
@@ -89,6 +90,5 @@ enum DaemonStatus {
             screenStreams: screens.open, slowSubscribersCut: bus.droppedCount + screens.cut,
             lastEventSeq: stored?.lastSeq, devices: devices.summary(),
             lastReload: lastReload.map { .init(at: ISO8601.string($0.at, timeZone: tz), ok: $0.ok, error: $0.error) })
-        return (try? JSONValue(encoding: view)) ?? .object(["version": .string(Daemon.version)])
     }
 }

@@ -8,14 +8,14 @@ import Logging
 /// into the documented JSON-RPC error. Nothing here touches sockets.
 struct Dispatcher: Sendable {
     let hall: HallService
-    let status: @Sendable () async -> JSONValue
+    let status: @Sendable () async -> any Encodable & Sendable
     let devices: DeviceDesk?
     let certificates: CertificateService?
     let screens: ScreenDirectory
     let voice: VoiceDesk
     let logger: Logger
 
-    init(hall: HallService, status: @escaping @Sendable () async -> JSONValue, devices: DeviceDesk?,
+    init(hall: HallService, status: @escaping @Sendable () async -> any Encodable & Sendable, devices: DeviceDesk?,
         certificates: CertificateService? = nil, screens: ScreenDirectory? = nil, voice: VoiceDesk? = nil, logger: Logger) {
         self.hall = hall
         self.status = status

@@ -29,7 +29,7 @@ import Testing
     }
 
     func dispatcher(_ f: HallFixture) -> Dispatcher {
-        Dispatcher(hall: f.hall, status: { .object(["ok": .bool(true)]) }, devices: nil, logger: Logger(label: "test"))
+        Dispatcher(hall: f.hall, status: { JSONValue.object(["ok": .bool(true)]) }, devices: nil, logger: Logger(label: "test"))
     }
 
     func call(_ d: Dispatcher, _ method: String, _ params: JSONValue? = nil, role: Role?) async -> Result<any Encodable & Sendable, RPCError> {
