@@ -166,10 +166,12 @@ public protocol StoreWriter: StoreReader {
     /// Forgets `terminal`'s devices other than `keeping` (devices no longer in its config).
     func removeDevices(terminal: String, keeping ids: [String]) throws
 
-    /// Takes or renews the hall-wide lease `name` (租约) for `holder` until `until`; true when
-    /// `holder` has it — it already did, or the last holder's lease ran out before `now`. Work
-    /// only one daemon of a hall may do (the certificate pipeline) runs while its lease is held.
-    func claimLease(_ name: String, holder: String, now: Date, until: Date) throws -> Bool
+    /// Takes or renews the hall-wide lease `name` (租约) for `holder`, for `seconds` from now by
+    /// the database's clock; true when `holder` has it — it already did, or the last holder's
+    /// lease has run out. Work only one daemon of a hall may do (the certificate pipeline) runs
+    /// while its lease is held. The database's clock, not the daemons': two daemons whose clocks
+    /// differ by more than a lease would otherwise both hold it.
+    func claimLease(_ name: String, holder: String, seconds: TimeInterval) throws -> Bool
 }
 
 /// A storage failure the caller cannot fix (disk full, database locked for too long, corrupt).

@@ -4,15 +4,21 @@ import Foundation
 /// writes its own row every few seconds, so the others can tell it is alive.
 public struct TerminalRecord: Sendable, Equatable {
     public var name: String
+    /// When the terminal last reported, by its own clock (shown to people).
     public var seenAt: Date
     public var startedAt: Date
     public var version: String
+    /// Seconds since the database last heard from it, by the database's clock (read only): what
+    /// staleness is judged by, so a terminal whose clock is off is neither stale too early nor
+    /// kept alive too long in the other terminals' eyes.
+    public var silentSeconds: Double
 
-    public init(name: String, seenAt: Date, startedAt: Date, version: String) {
+    public init(name: String, seenAt: Date, startedAt: Date, version: String, silentSeconds: Double = 0) {
         self.name = name
         self.seenAt = seenAt
         self.startedAt = startedAt
         self.version = version
+        self.silentSeconds = silentSeconds
     }
 }
 

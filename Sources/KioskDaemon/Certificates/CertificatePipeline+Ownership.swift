@@ -20,8 +20,8 @@ extension CertificatePipeline {
     @discardableResult
     func renewLease() async -> Bool {
         guard store.isShared else { return false }
-        let me = terminal, now = Date(), until = now.addingTimeInterval(leaseSeconds)
-        let held = (try? await store.write { w in try w.claimLease(Self.leaseName, holder: me, now: now, until: until) }) ?? false
+        let me = terminal, seconds = leaseSeconds
+        let held = (try? await store.write { w in try w.claimLease(Self.leaseName, holder: me, seconds: seconds) }) ?? false
         let was = owner.exchange(held, ordering: .acquiringAndReleasing)
         if held != was {
             logger.notice(held ? "certificate pipeline: this terminal (\(me)) takes new work" : "certificate pipeline: another terminal takes new work")

@@ -17,11 +17,13 @@ enum HallDevices {
         guard let (terminals, devices) = try? await store.read({ r in (try r.terminals(), try r.terminalDevices()) }) else {
             return .array(entries)
         }
-        let seen = Dictionary(terminals.map { ($0.name, $0.seenAt) }, uniquingKeysWith: { a, _ in a })
+        let known = Dictionary(terminals.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for d in devices where d.terminal != terminal {
             guard let entry = try? JSONCoding.decoder.decode(JSONValue.self, from: Data(d.entry.utf8)) else { continue }
-            let reported = seen[d.terminal] ?? d.updatedAt
-            entries.append(mark(entry, terminal: d.terminal, stale: now.timeIntervalSince(reported) > staleAfter,
+            // Silence by the database's clock: this daemon's and that terminal's may disagree.
+            let silent = known[d.terminal]?.silentSeconds ?? now.timeIntervalSince(d.updatedAt)
+            let reported = known[d.terminal]?.seenAt ?? d.updatedAt
+            entries.append(mark(entry, terminal: d.terminal, stale: silent > staleAfter,
                 reportedAt: ISO8601.string(reported, timeZone: timeZone)))
         }
         return .array(entries)

@@ -153,6 +153,10 @@ enum PGSchema {
             ALTER TABLE print_attempts ADD COLUMN terminal text;
             CREATE TABLE leases (name text PRIMARY KEY, holder text NOT NULL, expires_at double precision NOT NULL);
             """),
+        .init(name: "v4_terminal_heard_at", sql: """
+            -- When the database heard from a terminal, by its own clock (staleness is judged by it).
+            ALTER TABLE terminals ADD COLUMN heard_at double precision;
+            """),
     ])
 
     /// Appends one event inside the caller's transaction and returns its seq: the next value of

@@ -420,9 +420,12 @@ struct SQLAccess<Session: SQLSession>: StoreWriter {
     // MARK: terminals
 
     func terminals() throws -> [TerminalRecord] {
-        try session.fetchAll("SELECT * FROM terminals ORDER BY name").map { row in
+        // Rows from before heard_at was kept fall back to the terminal's own clock.
+        try session.fetchAll("""
+            SELECT *, \(session.dialect.clock) - COALESCE(heard_at, seen_at) AS silent FROM terminals ORDER BY name
+            """).map { row in
             TerminalRecord(name: row["name"], seenAt: Date(timeIntervalSince1970: row["seen_at"]),
-                startedAt: Date(timeIntervalSince1970: row["started_at"]), version: row["version"])
+                startedAt: Date(timeIntervalSince1970: row["started_at"]), version: row["version"], silentSeconds: row["silent"])
         }
     }
 
@@ -435,8 +438,9 @@ struct SQLAccess<Session: SQLSession>: StoreWriter {
 
     func save(_ t: TerminalRecord) throws {
         try session.execute("""
-            INSERT INTO terminals (name, seen_at, started_at, version) VALUES (?, ?, ?, ?)
-            ON CONFLICT (name) DO UPDATE SET seen_at = excluded.seen_at, started_at = excluded.started_at, version = excluded.version
+            INSERT INTO terminals (name, seen_at, started_at, version, heard_at) VALUES (?, ?, ?, ?, \(session.dialect.clock))
+            ON CONFLICT (name) DO UPDATE SET seen_at = excluded.seen_at, started_at = excluded.started_at, version = excluded.version,
+                heard_at = excluded.heard_at
             """, [t.name, t.seenAt.timeIntervalSince1970, t.startedAt.timeIntervalSince1970, t.version])
     }
 
@@ -457,13 +461,14 @@ struct SQLAccess<Session: SQLSession>: StoreWriter {
 
     // MARK: leases
 
-    func claimLease(_ name: String, holder: String, now: Date, until: Date) throws -> Bool {
+    func claimLease(_ name: String, holder: String, seconds: TimeInterval) throws -> Bool {
+        let now = session.dialect.clock
         let got: String? = try session.scalar("""
-            INSERT INTO leases (name, holder, expires_at) VALUES (?1, ?2, ?4)
+            INSERT INTO leases (name, holder, expires_at) VALUES (?1, ?2, \(now) + CAST(?3 AS DOUBLE PRECISION))
             ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
-                WHERE leases.holder = excluded.holder OR leases.expires_at < CAST(?3 AS DOUBLE PRECISION)
+                WHERE leases.holder = excluded.holder OR leases.expires_at < \(now)
             RETURNING holder
-            """, [name, holder, now.timeIntervalSince1970, until.timeIntervalSince1970])
+            """, [name, holder, seconds])
         return got == holder
     }
 

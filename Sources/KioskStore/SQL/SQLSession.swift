@@ -49,6 +49,15 @@ enum SQLDialect {
         case .postgres: ""
         }
     }
+
+    /// The database's clock, in seconds since 1970: what hall-wide times (leases, a terminal's
+    /// last report) are judged by, so daemons whose clocks disagree still agree on them.
+    var clock: String {
+        switch self {
+        case .sqlite: "((julianday('now') - 2440587.5) * 86400.0)"
+        case .postgres: "CAST(extract(epoch FROM clock_timestamp()) AS double precision)"
+        }
+    }
 }
 
 extension SQLSession {

@@ -208,6 +208,10 @@ enum SQLiteMigrations {
                 CREATE TABLE leases (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at REAL NOT NULL) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v8_terminal_heard_at") { db in
+            // When the database heard from a terminal, by its own clock (staleness is judged by it).
+            try db.execute(sql: "ALTER TABLE terminals ADD COLUMN heard_at REAL")
+        }
         return m
     }
 }
