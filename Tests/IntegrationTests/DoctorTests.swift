@@ -21,7 +21,7 @@ import Testing
                 "no ok line for \(area):\n\(output)")
         }
         #expect(output.contains("no problems found"))
-        let schema = DaemonHarness.onSQLite ? "v8_terminal_heard_at" : "v4_terminal_heard_at"
+        let schema = DaemonHarness.onSQLite ? "v9_ticket_count" : "v5_ticket_count"
         #expect(output.split(separator: "\n").contains { $0.hasPrefix("ok") && $0.contains("storage") && $0.contains("schema \(schema)") },
             "the storage line names the schema:\n\(output)")
     }

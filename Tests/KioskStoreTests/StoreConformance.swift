@@ -95,6 +95,24 @@ func ticketWithEveryField() -> Ticket {
         #expect(try await store.read { try $0.issuedCount(day: day, category: "A") } == 3)
     }
 
+    @Test(arguments: Backends.all) func theTicketCountCountsEveryInsertAndNoRolledBackOne(_ backend: Backends.Factory) async throws {
+        let (store, _, cleanup) = try backend.make()
+        defer { cleanup() }
+        #expect(try await store.read { try $0.ticketCount() } == 0)
+        try await store.write { w in
+            for n in 1...3 { _ = try w.insert(ticket(n)) }
+        }
+        _ = try await store.write { w in try w.insert(ticket(4)) }
+        struct Refused: Error {}
+        await #expect(throws: Refused.self) {
+            try await store.write { w in
+                _ = try w.insert(ticket(5))
+                throw Refused()
+            }
+        }
+        #expect(try await store.read { try $0.ticketCount() } == 4)
+    }
+
     @Test(arguments: Backends.all) func aThrowingTransactionLeavesNoTraceAndPublishesNothing(_ backend: Backends.Factory) async throws {
         let (store, _, cleanup) = try backend.make()
         defer { cleanup() }

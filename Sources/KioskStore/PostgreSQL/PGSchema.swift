@@ -157,6 +157,17 @@ enum PGSchema {
             -- When the database heard from a terminal, by its own clock (staleness is judged by it).
             ALTER TABLE terminals ADD COLUMN heard_at double precision;
             """),
+        .init(name: "v5_ticket_count", sql: """
+            -- The number of tickets stored, for daemon.status, kept as they are inserted (never
+            -- deleted) in the inserting statement: no round trip more. Counted once here.
+            INSERT INTO counters (name, value) SELECT 'tickets', COUNT(*) FROM tickets;
+            CREATE FUNCTION count_ticket() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN
+                UPDATE counters SET value = value + 1 WHERE name = 'tickets';
+                RETURN NULL;
+            END $$;
+            CREATE TRIGGER tickets_counted AFTER INSERT ON tickets FOR EACH ROW EXECUTE FUNCTION count_ticket();
+            """),
     ])
 
     /// Appends one event inside the caller's transaction and returns its seq: the next value of

@@ -193,8 +193,10 @@ struct SQLAccess<Session: SQLSession>: StoreWriter {
         try session.scalar("SELECT value FROM meta WHERE key = ?", [key])
     }
 
+    /// Kept by a trigger on every insert (tickets are never deleted): a `COUNT(*)` walked an
+    /// index of every ticket ever issued, ≈ 10 ms per million, on every `daemon.status`.
     func ticketCount() throws -> Int {
-        try session.scalar("SELECT COUNT(*) FROM tickets") ?? 0
+        try session.scalar("SELECT value FROM counters WHERE name = 'tickets'") ?? 0
     }
 
     // MARK: certificates

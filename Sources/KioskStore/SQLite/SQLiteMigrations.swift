@@ -212,6 +212,16 @@ enum SQLiteMigrations {
             // When the database heard from a terminal, by its own clock (staleness is judged by it).
             try db.execute(sql: "ALTER TABLE terminals ADD COLUMN heard_at REAL")
         }
+        m.registerMigration("v9_ticket_count") { db in
+            // The number of tickets stored, for daemon.status, kept as they are inserted (never
+            // deleted); counted once here. The counters page is written by every take already.
+            try db.execute(sql: """
+                INSERT INTO counters (name, value) SELECT 'tickets', COUNT(*) FROM tickets;
+                CREATE TRIGGER tickets_counted AFTER INSERT ON tickets BEGIN
+                    UPDATE counters SET value = value + 1 WHERE name = 'tickets';
+                END;
+                """)
+        }
         return m
     }
 }

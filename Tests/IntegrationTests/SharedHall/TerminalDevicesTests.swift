@@ -83,7 +83,7 @@ import Testing
         let out = doctor.stdout + doctor.stderr
         #expect(doctor.status == 0, "T01's printer is not T02's problem:\n\(out)")
         let rows = out.split(separator: "\n").map(String.init)
-        #expect(rows.contains { $0.hasPrefix("ok") && $0.contains("storage") && $0.contains("PostgreSQL 15") && $0.contains("schema v4_terminal_heard_at") }, "\(out)")
+        #expect(rows.contains { $0.hasPrefix("ok") && $0.contains("storage") && $0.contains("PostgreSQL 15") && $0.contains("schema v5_ticket_count") }, "\(out)")
         #expect(rows.contains { $0.hasPrefix("ok") && $0.contains("clock") && $0.contains("database server") }, "\(out)")
         #expect(rows.contains { $0.hasPrefix("warn") && $0.contains("T01/printer0") && $0.contains("fault") }, "\(out)")
         #expect(rows.contains { $0.hasPrefix("ok") && $0.contains("device") && $0.contains("printer0") && !$0.contains("T01/") }, "\(out)")

@@ -10,7 +10,7 @@ import Testing
 @Suite struct PGSchemaTests {
     @Test func theSchemaAppliesOnceAndKeepsTheSameUniquenessAsSQLite() throws {
         let c = try PGConnection(url: try PrivatePostgres.shared().createDatabase())
-        #expect(try PGSchema.migrator.migrate(c) == ["v1_hall", "v2_terminals", "v3_print_terminals_and_leases", "v4_terminal_heard_at"])
+        #expect(try PGSchema.migrator.migrate(c) == ["v1_hall", "v2_terminals", "v3_print_terminals_and_leases", "v4_terminal_heard_at", "v5_ticket_count"])
         #expect(try PGSchema.migrator.migrate(c) == [])
         let insert = """
             INSERT INTO tickets (day, category, issue_category, sequence, number, state, priority, issued_at, order_key)
